@@ -1,0 +1,272 @@
+// The interpreter loop and its decoded-block cache.
+//
+// A block is a run of instructions decoded from one start address up to the first instruction
+// that may change control flow, privilege or mode (Insn.term), at most MAX_BLOCK long and never
+// past the end of its page (an instruction that straddles two pages may end a block). Blocks
+// are keyed by the physical address of their first byte and the code size, and dropped when
+// their page is written (memory.ts routes such writes here).
+//
+// Between blocks the loop takes pending events in the architectural order of priority
+// (SDM Vol. 3 §6.9): NMI, then a maskable interrupt if IF=1 and no STI/MOV SS shadow.
+
+import type { Cpu } from './cpu.js';
+import { Insn } from './insn.js';
+import { decode } from './decode.js';
+import { bind } from './exec/table.js';
+import { FAULT, MachineStop } from './fault.js';
+import { IF, TF, PF_, DB, GP } from './regs.js';
+import { deliverEvent, EV_EXCEPTION, EV_EXTERNAL, EV_NMI } from './system/interrupts.js';
+import { pop64 } from './operands.js';
+import './exec/index.js';
+
+const MAX_BLOCK = 64;
+
+export class Block {
+  constructor(
+    readonly ip: number,
+    readonly key: number,
+    readonly insns: Insn[],
+    readonly cost: number,
+    readonly frames: number[],
+  ) {}
+}
+
+export class Interpreter {
+  readonly cpu: Cpu;
+  private readonly blocks = new Map<number, Block>();
+  private readonly byFrame = new Map<number, Block[]>();
+  private readonly fetch: (a: number) => number;
+  /** Execute one instruction per block (single-step, fault injection at every boundary). */
+  stepMode = false;
+  /** Set by handlers and hooks to end run() at the next boundary. */
+  stopRequested = false;
+  /** Modeled cycles at which onEvent is called (timer deadline); Infinity for none. */
+  eventAt = Infinity;
+  onEvent: (cpu: Cpu) => void = () => {};
+  /** Called at each block boundary in step mode, before the next instruction (fault injection). */
+  onBoundary: ((cpu: Cpu) => void) | null = null;
+  blocksDecoded = 0;
+
+  constructor(cpu: Cpu) {
+    this.cpu = cpu;
+    const mem = cpu.mem;
+    this.fetch = (a: number) => mem.fetch8(a);
+    mem.onCodeWrite = (frame) => this.invalidateFrame(frame);
+  }
+
+  /** Drop every block decoded from a physical frame. */
+  invalidateFrame(frame: number): void {
+    const list = this.byFrame.get(frame);
+    if (list === undefined) return;
+    this.byFrame.delete(frame);
+    for (const b of list) if (this.blocks.get(b.key) === b) this.blocks.delete(b.key);
+  }
+
+  flushCode(): void {
+    for (const f of this.byFrame.keys()) this.cpu.mem.codeFrames[f] = 0;
+    this.blocks.clear();
+    this.byFrame.clear();
+  }
+
+  private lookup(ip: number): Block {
+    const cpu = this.cpu;
+    const phys = cpu.mem.physX(ip);
+    const key = phys * 4 + (cpu.codeSize >> 1);
+    const b = this.blocks.get(key);
+    if (b !== undefined && b.ip === ip) return b;
+    return this.build(ip, key, phys);
+  }
+
+  private build(ip: number, key: number, phys: number): Block {
+    const cpu = this.cpu;
+    const insns: Insn[] = [];
+    const frames = [Math.floor(phys / 4096)];
+    let cost = 0;
+    let at = ip;
+    const max = this.stepMode ? 1 : MAX_BLOCK;
+    const pageEnd = ip - (ip % 4096) + 4096;
+    while (insns.length < max) {
+      const i = new Insn();
+      let status: number;
+      try {
+        status = decode(this.fetch, at, cpu.codeSize, i);
+      } catch (e) {
+        // A fetch fault ends the block before this instruction; if it is the first one, the
+        // fault is the instruction's and is delivered now.
+        if (e === FAULT && insns.length > 0) break;
+        throw e;
+      }
+      if (cpu.codeSize !== 8) i.next = i.next % 4294967296;
+      i.fn = bind(i, status);
+      insns.push(i);
+      cost += i.cost;
+      at = i.ip + i.len;
+      if (at > pageEnd) {
+        const f2 = Math.floor(cpu.mem.physX(at - 1) / 4096);
+        if (f2 !== frames[0]) frames.push(f2);
+      }
+      if (i.term || status !== 0 || at >= pageEnd) break;
+    }
+    const blk = new Block(ip, key, insns, cost, frames);
+    this.blocks.set(key, blk);
+    for (const f of frames) {
+      let list = this.byFrame.get(f);
+      if (list === undefined) { list = []; this.byFrame.set(f, list); }
+      list.push(blk);
+      if (cpu.mem.codeFrames[f] === 0) cpu.mem.protectCodeFrame(f);
+    }
+    this.blocksDecoded++;
+    return blk;
+  }
+
+  /**
+   * Run until `maxInsns` more instructions have retired, a handler or hook asks to stop, or the
+   * machine stops (MachineStop is thrown to the caller).
+   */
+  run(maxInsns: number): void {
+    const cpu = this.cpu;
+    const limit = cpu.icount + maxInsns;
+    this.stopRequested = false;
+    while (cpu.icount < limit && !this.stopRequested) {
+      if (cpu.tsc >= this.eventAt) this.onEvent(cpu);
+      if (cpu.nmiPending && !cpu.nmiBlocked && cpu.shadowUntil !== -2) {
+        cpu.nmiPending = false;
+        cpu.halted = false;
+        this.deliver(2, EV_NMI, 0, false);
+        continue;
+      }
+      if (cpu.irqVector >= 0 && (cpu.flags & IF) !== 0 && cpu.shadowUntil !== -2 && cpu.icount >= cpu.shadowUntil) {
+        const v = cpu.irqVector;
+        cpu.irqVector = -1;
+        cpu.halted = false;
+        this.deliver(v, EV_EXTERNAL, 0, false);
+        continue;
+      }
+      if (cpu.halted) {
+        if (this.eventAt === Infinity) throw new MachineStop('hlt with no interrupt that could wake the CPU', 'halt');
+        cpu.tsc = Math.max(cpu.tsc, this.eventAt);
+        continue;
+      }
+      if (this.onBoundary !== null) this.onBoundary(cpu);
+      const ip = cpu.rip;
+      // A non-canonical RIP (only an AMD SYSRET can leave one) faults on fetch, at the new CPL.
+      if (ip < -140737488355328 || ip >= 140737488355328) {
+        cpu.fault.vector = GP; cpu.fault.errorCode = 0; cpu.fault.hasErrorCode = true;
+        this.fault(ip);
+        continue;
+      }
+      // An STI or MOV SS shadow covers exactly the next instruction: run it alone.
+      if (cpu.shadowUntil === -2) {
+        cpu.shadowUntil = cpu.icount + 1;
+        this.stepOne(ip, (cpu.flags & TF) !== 0);
+        continue;
+      }
+      const rel = ip - cpu.nativeBase;
+      if (rel >= 0 && rel < cpu.nativeCount * 16) {
+        this.nativeCall(rel >> 4);
+        continue;
+      }
+      this.runBlock(ip);
+    }
+  }
+
+  private nativeCall(index: number): void {
+    const cpu = this.cpu;
+    cpu.hooks.nativeCall(cpu, index);
+    // The bridge behaves as a function that returns: RIP comes off the (possibly switched) stack.
+    const lo = pop64(cpu);
+    cpu.rip = cpu.mem.hi * 4294967296 + (lo >>> 0);
+    cpu.icount++;
+    cpu.kernelIcount++;
+  }
+
+  private runBlock(ip: number): void {
+    const cpu = this.cpu;
+    let blk: Block;
+    try {
+      blk = this.lookup(ip);
+    } catch (e) {
+      if (e !== FAULT) throw e;
+      this.fault(ip);
+      return;
+    }
+    const insns = blk.insns;
+    const n = insns.length;
+    const tf = (cpu.flags & TF) !== 0;
+    if (tf && n > 1 && !this.stepMode) { this.stepOne(ip, true); return; }
+    let k = 0;
+    try {
+      for (; k < n; k++) {
+        const i = insns[k];
+        cpu.rip = i.next;
+        i.fn(cpu, i);
+      }
+    } catch (e) {
+      if (e !== FAULT) throw e;
+      cpu.icount += k;
+      if (cpu.cpl === 0) cpu.kernelIcount += k;
+      cpu.tsc += k;
+      this.fault(insns[k].ip);
+      return;
+    }
+    cpu.icount += n;
+    if (cpu.cpl === 0) cpu.kernelIcount += n;
+    cpu.tsc += blk.cost;
+    // Single-step trap after an instruction that began with TF=1 (SDM Vol. 3 §17.3.1.4).
+    if (tf) this.deliver(DB, EV_EXCEPTION, 0, false);
+  }
+
+  /**
+   * Execute exactly one instruction, decoded alone (TF set, or an interrupt shadow); with
+   * `trap`, the single-step #DB follows it.
+   */
+  private stepOne(ip: number, trap: boolean): void {
+    const save = this.stepMode;
+    this.stepMode = true;
+    const cpu = this.cpu;
+    let i: Insn;
+    try {
+      // A one-instruction block of its own, so that it does not replace the full block.
+      i = this.buildSingle(ip, cpu.mem.physX(ip)).insns[0];
+    } catch (e) {
+      this.stepMode = save;
+      if (e !== FAULT) throw e;
+      this.fault(ip);
+      return;
+    }
+    this.stepMode = save;
+    try {
+      cpu.rip = i.next;
+      i.fn(cpu, i);
+    } catch (e) {
+      if (e !== FAULT) throw e;
+      this.fault(i.ip);
+      return;
+    }
+    cpu.icount++;
+    if (cpu.cpl === 0) cpu.kernelIcount++;
+    cpu.tsc += i.cost;
+    if (trap) this.deliver(DB, EV_EXCEPTION, 0, false);
+  }
+
+  private buildSingle(ip: number, phys: number): Block {
+    const i = new Insn();
+    const status = decode(this.fetch, ip, this.cpu.codeSize, i);
+    if (this.cpu.codeSize !== 8) i.next = i.next % 4294967296;
+    i.fn = bind(i, status);
+    return new Block(ip, -1, [i], i.cost, [Math.floor(phys / 4096)]);
+  }
+
+  /** Deliver the exception recorded in cpu.fault, raised by the instruction at `ip`. */
+  private fault(ip: number): void {
+    const cpu = this.cpu;
+    const f = cpu.fault;
+    cpu.rip = ip;
+    if (f.vector === PF_) cpu.cr2 = f.address;
+    this.deliver(f.vector, EV_EXCEPTION, f.errorCode, f.hasErrorCode);
+  }
+
+  private deliver(vector: number, kind: number, errorCode: number, hasErrorCode: boolean): void {
+    deliverEvent(this.cpu, vector, kind, errorCode, hasErrorCode);
+  }
+}
