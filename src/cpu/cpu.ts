@@ -17,6 +17,8 @@ export interface CpuHooks {
   nativeCall(cpu: Cpu, index: number): void;
   /** An exception or interrupt is about to be delivered (for tracing). */
   onDeliver?(cpu: Cpu, vector: number, kind: 'exception' | 'interrupt' | 'nmi' | 'software', errorCode: number): void;
+  /** An event was delivered: RIP is now its handler. */
+  onDelivered?(cpu: Cpu): void;
   /** A privilege-changing instruction retired (SYSCALL, SYSRET, IRET, …), for tracing. */
   onTransition?(cpu: Cpu, what: string, fromIp: number): void;
 }
@@ -96,8 +98,13 @@ export class Cpu {
   fpDp = 0;
   fpOp = 0;
 
-  // --- SSE: sixteen 128-bit registers as four int32 lanes each; MXCSR.
-  readonly xmm = new Int32Array(64);
+  // --- SSE: sixteen 128-bit registers as four int32 lanes each (xmm r at [4r, 4r+4), little-endian
+  // lane order as on x86), then two scratch registers, 16 and 17, that SSE handlers use for a
+  // memory operand and for results held back until no unmasked SIMD exception can occur
+  // (exec/sse-state.ts). Float views over the same bytes. MXCSR.
+  readonly xmm = new Int32Array(72);
+  readonly xmmF32 = new Float32Array(this.xmm.buffer);
+  readonly xmmF64 = new Float64Array(this.xmm.buffer);
   mxcsr = 0x1f80;
 
   // --- Interrupts (SDM Vol. 3 §6.8): the INTR line, NMI, and the one-instruction shadows.

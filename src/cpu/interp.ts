@@ -194,6 +194,8 @@ export class Interpreter {
     const n = insns.length;
     const tf = (cpu.flags & TF) !== 0;
     if (tf && n > 1 && !this.stepMode) { this.stepOne(ip, true); return; }
+    // Instructions count as kernel ones by the CPL they started at (a block may end in SYSRET).
+    const kernel = cpu.cpl === 0;
     let k = 0;
     try {
       for (; k < n; k++) {
@@ -204,13 +206,13 @@ export class Interpreter {
     } catch (e) {
       if (e !== FAULT) throw e;
       cpu.icount += k;
-      if (cpu.cpl === 0) cpu.kernelIcount += k;
+      if (kernel) cpu.kernelIcount += k;
       cpu.tsc += k;
       this.fault(insns[k].ip);
       return;
     }
     cpu.icount += n;
-    if (cpu.cpl === 0) cpu.kernelIcount += n;
+    if (kernel) cpu.kernelIcount += n;
     cpu.tsc += blk.cost;
     // Single-step trap after an instruction that began with TF=1 (SDM Vol. 3 §17.3.1.4).
     if (tf) this.deliver(DB, EV_EXCEPTION, 0, false);
@@ -235,6 +237,7 @@ export class Interpreter {
       return;
     }
     this.stepMode = save;
+    const kernel = cpu.cpl === 0;
     try {
       cpu.rip = i.next;
       i.fn(cpu, i);
@@ -244,7 +247,7 @@ export class Interpreter {
       return;
     }
     cpu.icount++;
-    if (cpu.cpl === 0) cpu.kernelIcount++;
+    if (kernel) cpu.kernelIcount++;
     cpu.tsc += i.cost;
     if (trap) this.deliver(DB, EV_EXCEPTION, 0, false);
   }

@@ -30,7 +30,9 @@ const pushRm: Handler = (cpu, i) => {
   const v = readRm(cpu, i, i.osz);
   pushSized(cpu, i.osz, v, cpu.mem.hi);
 };
-defGroup(0xff, 6, () => pushRm);
+// FF /6 defaults to 64-bit operands in 64-bit mode (the decoder's table cannot say so for one
+// member of the group, so the binder does).
+defGroup(0xff, 6, (i) => { if (i.codeSize === 8 && i.osz === 4) i.osz = 8; return pushRm; });
 
 // POP r/m: RSP is incremented before the destination address is computed (SDM Vol. 2 POP:
 // "If the ESP register is used as a base register ... the POP instruction computes the

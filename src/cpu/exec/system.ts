@@ -36,7 +36,7 @@ def(0xcd, term((cpu, i) => deliverEvent(cpu, i.imm & 0xff, EV_SOFTWARE, 0, false
 def(0xcc, term((cpu) => deliverEvent(cpu, BP, EV_SOFTWARE, 0, false)));
 def(0xf1, term((cpu) => deliverEvent(cpu, DB, EV_ICEBP, 0, false)));
 def(0xce, term((cpu) => { if (getFlags(cpu) & OF) deliverEvent(cpu, OFV, EV_SOFTWARE, 0, false); }));
-def(0xcf, term((cpu, i) => iret(cpu, i.osz)));
+def(0xcf, term((cpu, i) => { const from = cpu.rip; iret(cpu, i.osz); cpu.hooks.onTransition?.(cpu, 'iret', from); }));
 
 // --- HLT, CLI, STI.
 def(0xf4, term((cpu) => { needCpl0(cpu); cpu.halted = true; }));

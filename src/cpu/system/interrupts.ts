@@ -46,6 +46,7 @@ export function deliverEvent(cpu: Cpu, vector: number, kind: number, errorCode: 
   }
   if (kind === EV_NMI) cpu.nmiBlocked = true;
   cpu.halted = false;
+  cpu.hooks.onDelivered?.(cpu);
 }
 
 function deliver(cpu: Cpu, vector: number, kind: number, errorCode: number, hasErrorCode: boolean): void {

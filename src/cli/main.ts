@@ -1,0 +1,87 @@
+// The ringside command: run a static x86-64 Linux program on the emulated machine.
+//   npx ringside [options] PROGRAM [ARGS...]
+// The guest's stdin, stdout and stderr are the host's; ringside exits with the guest's exit
+// status (128 + signal when a signal killed it). Problems with the program file are one line
+// each, with the shell's statuses (127: not found, 126: cannot execute).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { Kernel } from '../kernel/kernel.js';
+import { ElfError } from '../loader/elf.js';
+import { entryImage } from '../kernel/arch/image.js';
+import { NodeHost } from './node-host.js';
+
+function fail(msg: string, status: number): never {
+  process.stderr.write(`ringside: ${msg}\n`);
+  process.exit(status);
+}
+
+export function main(argv: string[]): void {
+  const program = new Command()
+    .name('ringside')
+    .usage('[options] PROGRAM [ARGS...]')
+    .description('Run a static x86-64 Linux program on an emulated CPU whose kernel entry path is real x86 code.')
+    .argument('<program>', 'the executable to run')
+    .argument('[args...]', 'its arguments')
+    .addOption(new Option('--trace <what>', 'comma-separated: syscall (strace-like lines), entry (one line per kernel entry)').default(''))
+    .option('--stats', 'print a summary at exit: syscalls, entries, SYSRET/IRET returns, instructions')
+    .addOption(new Option('--cpu-vendor <vendor>', 'CPU vendor behaviour').choices(['intel', 'amd']).default('intel'))
+    .addOption(new Option('--memory <MiB>', 'guest physical memory').default('512'))
+    .option('--host-time', 'guest clocks follow the host clock instead of the emulated cycle counter')
+    .addOption(new Option('--max-insns <n>', 'stop after this many instructions').default(''))
+    .passThroughOptions()
+    .allowExcessArguments(true)
+    .showHelpAfterError();
+  program.parse(argv);
+  const opts = program.opts<{ trace: string; stats?: boolean; cpuVendor: 'intel' | 'amd'; memory: string; hostTime?: boolean; maxInsns: string }>();
+  const [prog, ...args] = program.args;
+  const traces = new Set(opts.trace.split(',').map((s) => s.trim()).filter(Boolean));
+  for (const t of traces) if (t !== 'syscall' && t !== 'entry') fail(`unknown --trace value '${t}' (want syscall, entry)`, 2);
+  const memoryMiB = Number(opts.memory);
+  if (!Number.isInteger(memoryMiB) || memoryMiB < 16 || memoryMiB > 3072) fail(`--memory must be an integer from 16 to 3072 (MiB)`, 2);
+
+  let file: Uint8Array;
+  try {
+    file = fs.readFileSync(prog);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') fail(`${prog}: No such file or directory`, 127);
+    if (code === 'EISDIR') fail(`${prog}: Is a directory`, 126);
+    fail(`${prog}: ${(e as Error).message}`, 126);
+  }
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const kernel = new Kernel(new NodeHost(), entryImage(), {
+    vendor: opts.cpuVendor,
+    memoryMiB,
+    traceSyscalls: traces.has('syscall'),
+    traceEntries: traces.has('entry'),
+    stats: !!opts.stats,
+    hostTime: !!opts.hostTime,
+    log,
+  });
+  try {
+    kernel.spawn(file, prog, [prog, ...args], envList());
+  } catch (e) {
+    if (e instanceof ElfError) fail(`${prog}: cannot execute: ${e.message}`, 126);
+    throw e;
+  }
+  const max = opts.maxInsns ? Number(opts.maxInsns) : Infinity;
+  const t0 = process.hrtime.bigint();
+  const r = kernel.run(max);
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.error) process.stderr.write(`ringside: ${r.error}\n`);
+  if (opts.stats) {
+    const cpu = kernel.cpu;
+    log(kernel.stats.format({ userInsns: cpu.icount - cpu.kernelIcount, kernelInsns: cpu.kernelIcount, cycles: cpu.tsc }));
+    log(`  host time ${secs.toFixed(3)} s, ${(cpu.icount / secs / 1e6).toFixed(1)} MIPS`);
+  }
+  process.exitCode = r.status;
+}
+
+function envList(): string[] {
+  return Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+}
+
+const invokedAs = process.argv[1] ? path.basename(process.argv[1]) : '';
+if (invokedAs === 'main.js') main(process.argv);

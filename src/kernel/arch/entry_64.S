@@ -1,0 +1,356 @@
+/*
+ * ringside's x86-64 kernel entry and exit code: the ring-0 instructions that run between a
+ * user program's SYSCALL (or an exception or interrupt) and the TypeScript half of the kernel,
+ * and back. Modelled on Linux's arch/x86/entry/entry_64.S (the design without page-table
+ * isolation: no trampoline stack, TSS.sp0 is the task's own stack top), written anew.
+ *
+ * Names are Linux's so that traces and profiles read alike. Functions called here ("C" in
+ * Linux) are TypeScript, reached through native-call slots: see src/kernel/arch/natives.ts.
+ * They follow the SysV ABI: arguments in rdi, rsi, rdx, rcx, r8, r9; result in rax; rax, rcx,
+ * rdx, rsi, rdi and r8-r11 are clobbered.
+ *
+ * Constants (pt_regs offsets, selectors, per-CPU offsets) come from asm-offsets.h, generated
+ * from TypeScript: one source for both halves.
+ */
+
+#include "generated/asm-offsets.h"
+
+/* Per-CPU variables: GS points at this CPU's area once SWAPGS has run in kernel mode. */
+#define PER_CPU_VAR(off)	%gs:(off)
+
+/*
+ * Push the general registers in pt_regs order, from rdi (highest) down to r15 (lowest).
+ * The caller has pushed orig_ax and the hardware frame above them.
+ */
+.macro PUSH_REGS rax=%rax
+	pushq	%rdi			/* pt_regs->di */
+	pushq	%rsi			/* pt_regs->si */
+	pushq	%rdx			/* pt_regs->dx */
+	pushq	%rcx			/* pt_regs->cx */
+	pushq	\rax			/* pt_regs->ax */
+	pushq	%r8			/* pt_regs->r8 */
+	pushq	%r9			/* pt_regs->r9 */
+	pushq	%r10			/* pt_regs->r10 */
+	pushq	%r11			/* pt_regs->r11 */
+	pushq	%rbx			/* pt_regs->bx */
+	pushq	%rbp			/* pt_regs->bp */
+	pushq	%r12			/* pt_regs->r12 */
+	pushq	%r13			/* pt_regs->r13 */
+	pushq	%r14			/* pt_regs->r14 */
+	pushq	%r15			/* pt_regs->r15 */
+.endm
+
+/*
+ * Zero the registers the TypeScript side does not need, so that no user value lives on in a
+ * register across the kernel (Linux does this against speculative use of user values).
+ * rdi and rsi are loaded with arguments right after.
+ */
+.macro CLEAR_REGS
+	xorl	%edx, %edx
+	xorl	%ecx, %ecx
+	xorl	%r8d, %r8d
+	xorl	%r9d, %r9d
+	xorl	%r10d, %r10d
+	xorl	%r11d, %r11d
+	xorl	%ebx, %ebx
+	xorl	%ebp, %ebp
+	xorl	%r12d, %r12d
+	xorl	%r13d, %r13d
+	xorl	%r14d, %r14d
+	xorl	%r15d, %r15d
+.endm
+
+.macro POP_REGS pop_rdi=1
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	.if \pop_rdi
+	popq	%rdi
+	.endif
+.endm
+
+	.text
+
+/*
+ * entry_SYSCALL_64: the 64-bit system call entry, MSR_LSTAR.
+ *
+ * The SYSCALL instruction has just run, at CPL 0, with interrupts off (FMASK cleared IF):
+ *   rax  system call number
+ *   rcx  return address (the user RIP after SYSCALL)
+ *   r11  saved user RFLAGS (RF cleared)
+ *   rdi, rsi, rdx, r10, r8, r9  arguments 0-5 (r10 stands in for rcx, which holds the return address)
+ *   rsp  still the USER stack pointer: SYSCALL switches nothing but CS/SS/RIP/RFLAGS
+ *   GS   still the user's GS base
+ * Nothing may touch the stack until RSP is switched.
+ */
+	.globl	entry_SYSCALL_64
+	.type	entry_SYSCALL_64, @function
+entry_SYSCALL_64:
+	swapgs					/* GS base := this CPU's per-CPU area */
+	movq	%rsp, PER_CPU_VAR(PCPU_USER_RSP_SCRATCH)	/* tss.sp2 := user RSP */
+	movq	PER_CPU_VAR(PCPU_TOP_OF_STACK), %rsp		/* the task's kernel stack */
+
+	.globl	entry_SYSCALL_64_safe_stack
+entry_SYSCALL_64_safe_stack:
+	/* Build a frame that looks as if the hardware had delivered an interrupt. */
+	pushq	$__USER_DS				/* pt_regs->ss */
+	pushq	PER_CPU_VAR(PCPU_USER_RSP_SCRATCH)	/* pt_regs->sp */
+	pushq	%r11					/* pt_regs->flags */
+	pushq	$__USER_CS				/* pt_regs->cs */
+	pushq	%rcx					/* pt_regs->ip */
+
+	.globl	entry_SYSCALL_64_after_hwframe
+entry_SYSCALL_64_after_hwframe:
+	pushq	%rax					/* pt_regs->orig_ax */
+	PUSH_REGS rax=$-ENOSYS				/* pt_regs->ax = -ENOSYS until a handler says otherwise */
+	CLEAR_REGS
+
+	/* rsp = &pt_regs. Only the low 32 bits of rax name the call (Linux: an int). */
+	movq	%rsp, %rdi				/* arg0: struct pt_regs * */
+	movslq	%eax, %rsi				/* arg1: nr, sign-extended */
+	call	do_syscall_64				/* returns with interrupts off; al = may use SYSRET */
+
+	/*
+	 * do_syscall_64 has checked that SYSRET restores exactly pt_regs: rcx == ip, r11 == flags,
+	 * ip canonical and below TASK_SIZE_MAX, RF and TF clear, cs/ss the SYSRET selectors.
+	 * Anything else returns through IRET, which restores every field.
+	 */
+	testb	%al, %al
+	jz	swapgs_restore_regs_and_return_to_usermode
+
+	.globl	syscall_return_via_sysret
+syscall_return_via_sysret:			/* Nothing jumps here: the label names the path in traces. */
+	POP_REGS				/* rcx = pt_regs->cx (== ip), r11 = pt_regs->r11 (== flags) */
+	/* rsp → pt_regs->orig_ax. Every register but rsp now holds its user value. */
+	movq	(RSP-ORIG_RAX)(%rsp), %rsp		/* the user stack: from here on no push or pop */
+
+	.globl	entry_SYSRETQ_unsafe_stack
+entry_SYSRETQ_unsafe_stack:
+	/*
+	 * rsp is the user's. A fault now would run the kernel on a user-controlled stack, which is
+	 * why do_syscall_64 refuses SYSRET for a non-canonical RCX (Intel raises #GP at CPL 0 on it).
+	 */
+	swapgs
+	sysretq
+
+	.globl	entry_SYSRETQ_end
+entry_SYSRETQ_end:
+	int3
+	.size	entry_SYSCALL_64, . - entry_SYSCALL_64
+
+/*
+ * The IRET exit to user mode, shared by system calls that cannot use SYSRET, exceptions and
+ * interrupts from user mode. Entered with interrupts off and all exit work done:
+ *   rsp → pt_regs (r15 at the bottom), GS = kernel per-CPU area.
+ */
+	.globl	common_interrupt_return
+	.type	common_interrupt_return, @function
+common_interrupt_return:
+	.globl	swapgs_restore_regs_and_return_to_usermode
+swapgs_restore_regs_and_return_to_usermode:
+	POP_REGS
+	addq	$8, %rsp			/* skip orig_ax: rsp → the IRET frame (ip, cs, flags, sp, ss) */
+	swapgs				/* GS base := the user's again */
+	testb	$3, 8(%rsp)			/* the frame's CS must be a user selector */
+	jnz	native_iret
+	ud2					/* returning to kernel mode through the user path is a bug */
+
+/*
+ * IRET back to kernel mode: exceptions and interrupts that interrupted the kernel.
+ *   rsp → pt_regs, GS = kernel.
+ */
+	.globl	restore_regs_and_return_to_kernel
+restore_regs_and_return_to_kernel:
+	POP_REGS
+	addq	$8, %rsp			/* skip orig_ax */
+
+	.globl	native_iret
+native_iret:
+	.globl	native_irq_return_iret
+native_irq_return_iret:
+	/*
+	 * A fault on this IRETQ (a bad user CS/SS, a non-canonical RIP) is taken at CPL 0 with the
+	 * user GS already loaded; the exception entry recognises this address and swaps GS back.
+	 */
+	iretq
+	.size	common_interrupt_return, . - common_interrupt_return
+
+/*
+ * Exception and interrupt entries (Linux's idtentry). The CPU has switched to the task's
+ * kernel stack (TSS.sp0) if it came from user mode, or to an IST stack for the vectors that
+ * use one, and pushed ss, sp, flags, cs, ip and, for some vectors, an error code:
+ *   rsp → [error code,] ip, cs, flags, sp, ss.  Interrupts are off (interrupt gates).
+ */
+.macro idtentry vector asmsym cfunc has_error_code
+	.globl	\asmsym
+	.type	\asmsym, @function
+\asmsym:
+	.if \has_error_code == 0
+	pushq	$-1				/* pt_regs->orig_ax: no error code, no syscall to restart */
+	.endif
+	/* Now the error code (or -1) sits in the orig_ax slot, as Linux arranges it. */
+	PUSH_REGS
+	CLEAR_REGS
+	call	error_entry			/* swapgs if we came from user mode */
+	movq	%rsp, %rdi			/* arg0: pt_regs */
+	movq	ORIG_RAX(%rsp), %rsi		/* arg1: error code */
+	movq	$-1, ORIG_RAX(%rsp)		/* not a system call: nothing to restart */
+	movl	$\vector, %edx			/* arg2: vector */
+	call	\cfunc
+	jmp	error_return
+	.size	\asmsym, . - \asmsym
+.endm
+
+/*
+ * error_entry: called with rsp → return address, pt_regs. Decides whether GS must be swapped:
+ * from user mode, yes; from kernel mode, no — except when the fault hit the IRET of the exit
+ * path after its SWAPGS, where the kernel is running with the user's GS.
+ */
+error_entry:
+	testb	$3, CS+8(%rsp)
+	jz	.Lerror_kernelspace
+	swapgs
+	ret
+.Lerror_kernelspace:
+	/*
+	 * A fault on the exit path's IRETQ: the frame it was popping was a user frame and SWAPGS
+	 * has already run, so GS is the user's. (Nothing similar is done for SYSRET: a fault there
+	 * is exactly what do_syscall_64's checks exist to prevent, and it runs the handler with the
+	 * user's GS and the user's RSP.)
+	 */
+	leaq	native_irq_return_iret(%rip), %rcx
+	cmpq	%rcx, RIP+8(%rsp)
+	jne	1f
+	swapgs
+1:	ret
+
+/*
+ * error_return: back from the handler with interrupts off and, for a return to user mode, the
+ * exit work done by the handler. rsp → pt_regs.
+ */
+error_return:
+	testb	$3, CS(%rsp)
+	jnz	swapgs_restore_regs_and_return_to_usermode
+	jmp	restore_regs_and_return_to_kernel
+
+	idtentry 0  asm_exc_divide_error          exc_divide_error           0
+	idtentry 1  asm_exc_debug                 exc_debug                  0
+	idtentry 3  asm_exc_int3                  exc_int3                   0
+	idtentry 4  asm_exc_overflow              exc_overflow               0
+	idtentry 5  asm_exc_bounds                exc_bounds                 0
+	idtentry 6  asm_exc_invalid_op            exc_invalid_op             0
+	idtentry 7  asm_exc_device_not_available  exc_device_not_available   0
+	idtentry 10 asm_exc_invalid_tss           exc_invalid_tss            1
+	idtentry 11 asm_exc_segment_not_present   exc_segment_not_present    1
+	idtentry 12 asm_exc_stack_segment         exc_stack_segment          1
+	idtentry 13 asm_exc_general_protection    exc_general_protection     1
+	idtentry 14 asm_exc_page_fault            exc_page_fault             1
+	idtentry 16 asm_exc_coprocessor_error     exc_coprocessor_error      0
+	idtentry 17 asm_exc_alignment_check       exc_alignment_check        1
+	idtentry 19 asm_exc_simd_coprocessor_error exc_simd_coprocessor_error 0
+
+/*
+ * Vectors that arrive on their own IST stack, possibly before SWAPGS in an entry path or
+ * after it in an exit path: #DF, NMI, #MC. The GS state cannot be inferred from CS alone, so
+ * paranoid_entry reads MSR_GS_BASE: a kernel (negative) base means GS is already the kernel's.
+ * ebx remembers whether paranoid_exit must swap back (Linux's convention: ebx=0 → swapgs).
+ */
+.macro idtentry_paranoid vector asmsym cfunc has_error_code
+	.globl	\asmsym
+	.type	\asmsym, @function
+\asmsym:
+	.if \has_error_code == 0
+	pushq	$-1				/* pt_regs->orig_ax */
+	.endif
+	PUSH_REGS
+	CLEAR_REGS
+	call	paranoid_entry
+	movq	%rsp, %rdi
+	movq	ORIG_RAX(%rsp), %rsi
+	movq	$-1, ORIG_RAX(%rsp)
+	movl	$\vector, %edx
+	call	\cfunc
+	jmp	paranoid_exit
+	.size	\asmsym, . - \asmsym
+.endm
+
+paranoid_entry:
+	movl	$1, %ebx			/* assume: no SWAPGS needed on exit */
+	movl	$MSR_GS_BASE, %ecx
+	rdmsr					/* edx:eax = current GS base */
+	testl	%edx, %edx
+	js	1f				/* negative: the kernel's per-CPU base is already loaded */
+	swapgs
+	xorl	%ebx, %ebx			/* exit must swap back */
+1:	ret
+
+paranoid_exit:
+	testl	%ebx, %ebx
+	jnz	restore_regs_and_return_to_kernel_or_user
+	swapgs
+restore_regs_and_return_to_kernel_or_user:
+	POP_REGS
+	addq	$8, %rsp
+	iretq
+
+	idtentry_paranoid 2  asm_exc_nmi           exc_nmi           0
+	idtentry_paranoid 8  asm_exc_double_fault  exc_double_fault  1
+	idtentry_paranoid 18 asm_exc_machine_check exc_machine_check 0
+
+/*
+ * Device interrupts (vectors 32-255). Each vector's stub pushes its vector number where the
+ * error code would be, then joins the common path, as Linux's irq_entries_start does.
+ */
+	.globl	irq_entries_start
+	.p2align 4
+irq_entries_start:
+	vector = 32
+	.rept	224
+	pushq	$vector				/* pt_regs->orig_ax: the vector */
+	jmp	asm_common_interrupt
+	.p2align 4
+	vector = vector + 1
+	.endr
+
+	.globl	asm_common_interrupt
+asm_common_interrupt:
+	PUSH_REGS
+	CLEAR_REGS
+	call	error_entry
+	movq	%rsp, %rdi			/* arg0: pt_regs */
+	movq	ORIG_RAX(%rsp), %rsi		/* arg1: vector */
+	movq	$-1, ORIG_RAX(%rsp)
+	call	common_interrupt
+	jmp	error_return
+
+/* Reserved vectors 9, 15, 20-31: counted and ignored. */
+	.globl	asm_spurious_interrupt
+asm_spurious_interrupt:
+	pushq	$-1
+	PUSH_REGS
+	CLEAR_REGS
+	call	error_entry
+	movq	%rsp, %rdi
+	call	spurious_interrupt
+	jmp	error_return
+
+/*
+ * MSR_CSTAR target while 32-bit system calls are not supported: a SYSCALL from compatibility
+ * mode (AMD) gets -ENOSYS back, as Linux's entry_SYSCALL32_ignore gives without
+ * CONFIG_IA32_EMULATION. RSP and GS are untouched; SYSRETL returns to ECX with R11's flags.
+ */
+	.globl	entry_SYSCALL32_ignore
+entry_SYSCALL32_ignore:
+	mov	$-ENOSYS, %eax
+	sysretl

@@ -1,0 +1,111 @@
+// Open files (Linux's struct file) and the per-process descriptor table (struct files_struct).
+// A File is shared by every descriptor dup()ed from it and across fork, with one position.
+
+import type { HostStat } from '../host.js';
+import { EBADF, EINVAL, ESPIPE, ENOTTY, EMFILE } from '../errno.js';
+
+export const O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
+export const O_CREAT = 0o100, O_EXCL = 0o200, O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000;
+export const O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000;
+export const O_PATH = 0o10000000;
+export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+
+/** What a system call on a file needs from the kernel; kept minimal so files stay testable. */
+export interface FileContext {
+  now(): number;
+}
+
+export abstract class File {
+  pos = 0;
+  refs = 1;
+  constructor(public flags: number, public path: string) {}
+  /** Read up to buf.length bytes; returns the count or -errno. */
+  read(_buf: Uint8Array): number { return -EINVAL; }
+  write(_data: Uint8Array): number { return -EINVAL; }
+  pread(_buf: Uint8Array, _pos: number): number { return -ESPIPE; }
+  pwrite(_data: Uint8Array, _pos: number): number { return -ESPIPE; }
+  lseek(_off: number, _whence: number): number { return -ESPIPE; }
+  abstract stat(): HostStat | number;
+  isatty(): boolean { return false; }
+  winsize(): { rows: number; cols: number } | null { return null; }
+  ioctl(_cmd: number): number { return -ENOTTY; }
+  /** Called when the last reference goes away. */
+  release(): void {}
+  get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && (this.flags & O_PATH) === 0; }
+  get writable(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY && (this.flags & O_PATH) === 0; }
+}
+
+export interface FdEntry {
+  file: File;
+  cloexec: boolean;
+}
+
+/** RLIMIT_NOFILE's default soft limit. */
+export const NR_OPEN_DEFAULT = 1024;
+
+export class FdTable {
+  fds: (FdEntry | null)[] = [];
+  limit = NR_OPEN_DEFAULT;
+
+  get(fd: number): File | null {
+    if (!(fd >= 0 && fd < this.fds.length)) return null;
+    return this.fds[fd]?.file ?? null;
+  }
+
+  entry(fd: number): FdEntry | null {
+    if (!(fd >= 0 && fd < this.fds.length)) return null;
+    return this.fds[fd];
+  }
+
+  /** Install a file at the lowest free descriptor ≥ min; returns it or -EMFILE. */
+  install(file: File, cloexec: boolean, min = 0): number {
+    for (let fd = min; fd < this.limit; fd++) {
+      if (fd >= this.fds.length || this.fds[fd] === null) {
+        while (this.fds.length <= fd) this.fds.push(null);
+        this.fds[fd] = { file, cloexec };
+        return fd;
+      }
+    }
+    return -EMFILE;
+  }
+
+  /** Install at exactly `fd`, closing what was there (dup2/dup3). */
+  installAt(fd: number, file: File, cloexec: boolean): void {
+    while (this.fds.length <= fd) this.fds.push(null);
+    const old = this.fds[fd];
+    this.fds[fd] = { file, cloexec };
+    if (old) put(old.file);
+  }
+
+  close(fd: number): number {
+    const e = this.entry(fd);
+    if (!e) return -EBADF;
+    this.fds[fd] = null;
+    put(e.file);
+    return 0;
+  }
+
+  /** A copy for fork(): the same Files, one more reference each. */
+  clone(): FdTable {
+    const t = new FdTable();
+    t.limit = this.limit;
+    t.fds = this.fds.map((e) => {
+      if (!e) return null;
+      e.file.refs++;
+      return { file: e.file, cloexec: e.cloexec };
+    });
+    return t;
+  }
+
+  closeOnExec(): void {
+    this.fds.forEach((e, fd) => { if (e && e.cloexec) this.close(fd); });
+  }
+
+  closeAll(): void {
+    this.fds.forEach((e, fd) => { if (e) this.close(fd); });
+  }
+}
+
+export function put(file: File): void {
+  if (--file.refs === 0) file.release();
+}

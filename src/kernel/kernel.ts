@@ -1,0 +1,253 @@
+// The kernel: boots the machine, creates the first process from an executable, binds the
+// native-call slots the entry assembly calls to their TypeScript functions, and runs the CPU
+// until the last process exits or the machine stops.
+
+import { Cpu, type Vendor } from '../cpu/cpu.js';
+import { Interpreter } from '../cpu/interp.js';
+import { PhysicalMemory } from '../cpu/memory.js';
+import { MachineStop } from '../cpu/fault.js';
+import { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, R11, FIXED1, IF, VECTOR_NAMES } from '../cpu/regs.js';
+import { FrameAllocator } from './mm/pagetable.js';
+import { Mm } from './mm/mm.js';
+import { UserMemory } from './mm/uaccess.js';
+import { KernelSpace, bootCpu, setKernelStack, type EntryImage } from './arch/boot.js';
+import { NATIVE_NAMES, NATIVE_BASE } from './arch/natives.js';
+import { THREAD_SIZE, __USER_CS, __USER_DS } from './arch/layout.js';
+import { PtRegs, PT_REGS_SIZE } from './entry/ptregs.js';
+import { doSyscall64, type SysretChecks, DEFAULT_SYSRET_CHECKS } from './entry/syscall.js';
+import { excHandler, commonInterrupt } from './entry/exceptions.js';
+import { Task } from './process/task.js';
+import { FdTable } from './fs/file.js';
+import { HostFile } from './fs/hostfile.js';
+import type { Host } from './host.js';
+import { Clock } from './time/clock.js';
+import { loadExecutable } from '../loader/load.js';
+import { ElfError } from '../loader/elf.js';
+import { FEATURES } from '../cpu/cpuid.js';
+import { Stats } from '../trace/stats.js';
+import { EntryTracer } from '../trace/entry-trace.js';
+import { SYSCALL_64 } from './syscalls/generated/syscall_64.js';
+import type { SyscallFn } from './syscalls/registry.js';
+import './syscalls/index.js';
+
+export interface KernelOptions {
+  vendor: Vendor;
+  memoryMiB: number;
+  /** Print a line per system call (strace-like). */
+  traceSyscalls: boolean;
+  /** Print a line per kernel entry. */
+  traceEntries: boolean;
+  stats: boolean;
+  /** Overwrite caller-saved registers after each native call, as a real C function may (debug). */
+  poisonClobbers: boolean;
+  /** The SYSRET conditions do_syscall_64 checks (tests switch one off to show what it guards). */
+  sysretChecks: SysretChecks;
+  /** Guest time from the host's clocks instead of the emulated cycle counter. */
+  hostTime: boolean;
+  /** The modeled clock rate (cycles per second) that turns cycles into guest time. */
+  cpuHz: number;
+  /** Where trace lines go. */
+  log: (line: string) => void;
+}
+
+export const DEFAULT_OPTIONS: KernelOptions = {
+  vendor: 'intel',
+  memoryMiB: 512,
+  traceSyscalls: false,
+  traceEntries: false,
+  stats: false,
+  poisonClobbers: false,
+  sysretChecks: DEFAULT_SYSRET_CHECKS,
+  hostTime: false,
+  cpuHz: 3e9,
+  log: () => {},
+};
+
+const TWO32 = 4294967296;
+const POISON = 0x5a5a5a5a;
+
+/** How a run ended. */
+export interface RunResult {
+  /** Exit status as a shell reports it: the exit code, or 128 + signal. */
+  status: number;
+  /** A one-line reason when the machine itself stopped (kernel panic, triple fault). */
+  error: string | null;
+}
+
+export class Kernel {
+  readonly opts: KernelOptions;
+  readonly phys: PhysicalMemory;
+  readonly frames: FrameAllocator;
+  readonly ks: KernelSpace;
+  readonly cpu: Cpu;
+  readonly interp: Interpreter;
+  readonly stats = new Stats();
+  readonly entries: EntryTracer;
+  readonly natives: (() => void)[];
+  /** The pt_regs of the system call or exception being handled. */
+  readonly regs: PtRegs;
+  readonly clock: Clock;
+  current: Task | null = null;
+  /**
+   * System calls that tests install over the table (never set by the CLI): they let a test
+   * act as a handler that, say, changes the saved RIP, to show the exit path reacting.
+   */
+  readonly testSyscalls = new Map<number, SyscallFn>();
+  readonly tasks = new Map<number, Task>();
+  private nextPid = 1;
+  /** Set when the last task is gone (or the machine stopped). */
+  result: RunResult | null = null;
+  private readonly symbolsByAddr: [number, string][];
+
+  constructor(readonly host: Host, image: EntryImage, opts: Partial<KernelOptions> = {}) {
+    this.opts = { ...DEFAULT_OPTIONS, ...opts };
+    this.phys = new PhysicalMemory(this.opts.memoryMiB * 1024 * 1024);
+    this.frames = new FrameAllocator(this.phys, 0x100000);
+    this.ks = new KernelSpace(this.phys, this.frames, image);
+    this.symbolsByAddr = Object.entries(image.symbols).map(([n, off]) => [image.base + off, n] as [number, string]).sort((a, b) => a[0] - b[0]);
+    const log = this.opts.traceEntries ? this.opts.log : null;
+    this.entries = new EntryTracer(this.stats, (a) => this.symbolize(a), log);
+    this.cpu = new Cpu(this.phys, {
+      nativeCall: (_cpu, index) => this.nativeCall(index),
+      onDeliver: (cpu, vector, kind, code) => this.entries.onDeliver(cpu, vector, kind, code),
+      onDelivered: (cpu) => this.entries.afterDeliver(cpu),
+      onTransition: (cpu, what) => this.onTransition(cpu, what),
+    }, this.opts.vendor);
+    this.cpu.nativeBase = NATIVE_BASE;
+    this.cpu.nativeCount = NATIVE_NAMES.length;
+    this.interp = new Interpreter(this.cpu);
+    this.regs = new PtRegs(this.cpu, 0);
+    this.clock = new Clock(host, this.cpu, this.opts.cpuHz, this.opts.hostTime);
+    bootCpu(this.cpu, this.ks);
+    const table: Record<string, () => void> = {
+      do_syscall_64: () => doSyscall64(this),
+      common_interrupt: () => commonInterrupt(this),
+      spurious_interrupt: () => {},
+    };
+    this.natives = NATIVE_NAMES.map((name) => table[name] ?? (() => excHandler(this, name)));
+  }
+
+  /** Name an address in the entry image as symbol+offset (for traces and reports). */
+  symbolize(addr: number): string {
+    let best: [number, string] | null = null;
+    for (const s of this.symbolsByAddr) {
+      if (s[0] <= addr) best = s; else break;
+    }
+    if (!best || addr - best[0] > 0x10000) return '0x' + BigInt.asUintN(64, BigInt(addr)).toString(16);
+    return addr === best[0] ? best[1] : `${best[1]}+0x${(addr - best[0]).toString(16)}`;
+  }
+
+  private onTransition(cpu: Cpu, what: string): void {
+    if (what === 'syscall') {
+      const nr = cpu.lo[RAX];
+      this.entries.onSyscall(cpu, nr, syscallName(nr));
+    } else if (cpu.cpl === 3) {
+      this.entries.onReturn(cpu, what === 'sysretq' ? 'SYSRET' : what === 'sysretl' ? 'SYSRETL' : what === 'sysexit' ? 'SYSEXIT' : 'IRET');
+    }
+  }
+
+  private nativeCall(index: number): void {
+    const fn = this.natives[index];
+    fn();
+    if (this.opts.poisonClobbers) {
+      const cpu = this.cpu;
+      // A C function may leave anything in the caller-saved registers except its result.
+      for (const r of [RCX, RDX, RSI, RDI, R8, R9, R10, R11]) { cpu.lo[r] = POISON; cpu.hi[r] = POISON; }
+    }
+  }
+
+  /** Create the first process from an executable file's bytes. Throws ElfError for bad files. */
+  spawn(file: Uint8Array, path: string, argv: string[], envp: string[]): Task {
+    const pid = this.nextPid++;
+    const mm = new Mm(this.phys, this.frames, (root) => this.ks.shareKernelHalf(root));
+    const um = new UserMemory(mm, this.cpu.mem);
+    const files = new FdTable();
+    for (let fd = 0; fd < 3; fd++) files.install(new HostFile(this.host, fd, fd === 0 ? 0 : 1, `/dev/fd/${fd}`, false), false);
+    const id = this.host.identity();
+    const creds = { uid: id.uid, euid: id.uid, suid: id.uid, gid: id.gid, egid: id.gid, sgid: id.gid };
+    const { top } = this.ks.allocStack(THREAD_SIZE);
+    const t = new Task(pid, pid, 0, mm, um, files, this.host.cwd(), creds, top);
+    t.exePath = path;
+    t.comm = path.split('/').pop()!.slice(0, 15);
+    const loaded = loadExecutable(mm, um, file, {
+      argv, envp, execfn: path, random16: this.host.randomBytes(16),
+      hwcap: FEATURES.leaf1Edx, hwcap2: 0, uid: creds.uid, euid: creds.euid, gid: creds.gid, egid: creds.egid,
+      minsigstksz: 2048, vdso: 0,
+    }, (va) => this.cpu.mem.flushPage(va));
+    this.tasks.set(pid, t);
+    this.switchTo(t);
+    // Enter user mode the way a new task does: through the real IRET exit path, with a
+    // pt_regs frame at the top of the task's kernel stack (Linux's start_thread + ret_from_fork).
+    const regs = new PtRegs(this.cpu, top - PT_REGS_SIZE);
+    for (const name of ['r15', 'r14', 'r13', 'r12', 'rbp', 'rbx', 'r11', 'r10', 'r9', 'r8', 'rax', 'rcx', 'rdx', 'rsi', 'rdi'] as const) regs.set(name, 0, 0);
+    regs.set('orig_rax', -1, -1);
+    regs.setNum('rip', loaded.entry);
+    regs.set('cs', __USER_CS, 0);
+    regs.set('eflags', FIXED1 | IF, 0);
+    regs.setNum('rsp', loaded.sp);
+    regs.set('ss', __USER_DS, 0);
+    this.cpu.setRegNum(4, top - PT_REGS_SIZE);
+    this.cpu.rip = this.ks.symbol('swapgs_restore_regs_and_return_to_usermode');
+    return t;
+  }
+
+  /** Make `t` the running task: its page tables, its kernel stack in the TSS and per-CPU area. */
+  switchTo(t: Task): void {
+    this.current = t;
+    this.cpu.setCr3(t.mm.pt.root);
+    setKernelStack(this.cpu, this.ks, t.kstackTop);
+  }
+
+  /** End a task; when none is left the run is over. */
+  exitTask(t: Task, status: number): void {
+    t.exitStatus = status;
+    t.files.closeAll();
+    this.tasks.delete(t.pid);
+    if (this.tasks.size === 0) {
+      const code = (status & 0x7f) !== 0 ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+      this.result = { status: code, error: null };
+      this.interp.stopRequested = true;
+    }
+  }
+
+  /** Stop the machine with a one-line reason (kernel panic). */
+  panic(message: string): never {
+    throw new MachineStop(message, 'kernel-panic');
+  }
+
+  /** Run until the program ends. Returns its status, or an error line if the machine stopped. */
+  run(maxInsns = Infinity): RunResult {
+    try {
+      while (this.result === null) {
+        const before = this.cpu.icount;
+        this.interp.run(Math.min(maxInsns, 50_000_000));
+        if (this.result !== null) break;
+        if (this.cpu.icount - before === 0 && !this.interp.stopRequested) break;
+        if (maxInsns !== Infinity && this.cpu.icount >= maxInsns) {
+          return { status: 124, error: `instruction limit reached (${maxInsns})` };
+        }
+      }
+    } catch (e) {
+      if (e instanceof MachineStop) return { status: e.kind === 'kernel-panic' ? 70 : 70, error: e.message };
+      throw e;
+    }
+    return this.result ?? { status: 70, error: 'machine stopped' };
+  }
+
+  /** Read the i-th system call argument of the current frame as a number (see SyscallFn). */
+  arg(i: number): number {
+    const name = (['rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9'] as const)[i];
+    return this.regs.num(name);
+  }
+
+  describeVector(v: number): string {
+    return VECTOR_NAMES[v] ?? `vector ${v}`;
+  }
+}
+
+const NAME_BY_NR = new Map(SYSCALL_64.map((e) => [e.nr, e.name]));
+export function syscallName(nr: number): string {
+  return NAME_BY_NR.get(nr) ?? `syscall_${nr}`;
+}
+
+export { ElfError, TWO32 };

@@ -1,0 +1,186 @@
+// Process identity and lifetime: exit, exit_group, the get*id family, set_tid_address,
+// set_robust_list, arch_prctl (FS/GS bases), uname, prlimit64, sched_getaffinity, and the
+// signal calls that a static C library makes at start-up (recorded; delivery comes later).
+
+import { defineSyscall } from '../syscalls/registry.js';
+import { EINVAL, EFAULT, EPERM, ENOSYS, ESRCH } from '../errno.js';
+import { FS, GS } from '../../cpu/regs.js';
+import { SIGKILL, SIGSTOP } from '../signal/signals.js';
+
+const TWO32 = 4294967296;
+
+defineSyscall('sys_exit', (k, t, code) => { k.exitTask(t, (code & 0xff) << 8); return 0; });
+defineSyscall('sys_exit_group', (k, t, code) => { k.exitTask(t, (code & 0xff) << 8); return 0; });
+
+defineSyscall('sys_getpid', (_k, t) => t.tgid);
+defineSyscall('sys_gettid', (_k, t) => t.pid);
+defineSyscall('sys_getppid', (_k, t) => t.ppid);
+defineSyscall('sys_getuid', (_k, t) => t.creds.uid);
+defineSyscall('sys_geteuid', (_k, t) => t.creds.euid);
+defineSyscall('sys_getgid', (_k, t) => t.creds.gid);
+defineSyscall('sys_getegid', (_k, t) => t.creds.egid);
+defineSyscall('sys_getpgrp', (_k, t) => t.tgid);
+defineSyscall('sys_getpgid', (_k, t, pid) => (pid === 0 || pid === t.tgid ? t.tgid : -ESRCH));
+defineSyscall('sys_getsid', (_k, t, pid) => (pid === 0 || pid === t.tgid ? t.tgid : -ESRCH));
+defineSyscall('sys_getresuid', (_k, t, r, e, s) => (t.um.writeU32(r, t.creds.uid) && t.um.writeU32(e, t.creds.euid) && t.um.writeU32(s, t.creds.suid) ? 0 : -EFAULT));
+defineSyscall('sys_getresgid', (_k, t, r, e, s) => (t.um.writeU32(r, t.creds.gid) && t.um.writeU32(e, t.creds.egid) && t.um.writeU32(s, t.creds.sgid) ? 0 : -EFAULT));
+defineSyscall('sys_getgroups', (_k, _t) => 0);
+
+defineSyscall('sys_set_tid_address', (_k, t, addr) => { t.clearChildTid = addr; return t.pid; });
+defineSyscall('sys_set_robust_list', (_k, t, head, len) => {
+  if (len !== 24) return -EINVAL; // sizeof(struct robust_list_head)
+  t.robustList = head;
+  t.robustListLen = len;
+  return 0;
+});
+
+// arch_prctl (arch/x86/kernel/process_64.c do_arch_prctl_64). The bases must be canonical user
+// addresses; the running task's FS/GS bases live in the CPU (GS's in KERNEL_GS_BASE while the
+// kernel runs, since entry did SWAPGS).
+const ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
+defineSyscall('sys_arch_prctl', (k, t, code, addr) => {
+  const cpu = k.cpu;
+  switch (code) {
+    case ARCH_SET_FS:
+      if (!(addr >= 0 && addr < 0x7ffffffff000)) return -EPERM;
+      cpu.segBaseLo[FS] = addr | 0;
+      cpu.segBaseHi[FS] = Math.floor(addr / TWO32) | 0;
+      t.fsBase = addr;
+      return 0;
+    case ARCH_SET_GS:
+      if (!(addr >= 0 && addr < 0x7ffffffff000)) return -EPERM;
+      cpu.kernelGsBaseLo = addr | 0;
+      cpu.kernelGsBaseHi = Math.floor(addr / TWO32) | 0;
+      t.gsBase = addr;
+      return 0;
+    case ARCH_GET_FS:
+      return t.um.writeU64(addr, BigInt(cpu.segBaseHi[FS] >>> 0) << 32n | BigInt(cpu.segBaseLo[FS] >>> 0)) ? 0 : -EFAULT;
+    case ARCH_GET_GS:
+      return t.um.writeU64(addr, BigInt(cpu.kernelGsBaseHi >>> 0) << 32n | BigInt(cpu.kernelGsBaseLo >>> 0)) ? 0 : -EFAULT;
+    default:
+      return -EINVAL;
+  }
+});
+void GS;
+
+// uname: struct new_utsname, six 65-byte fields.
+defineSyscall('sys_newuname', (k, t, buf) => {
+  const fields = ['Linux', k.host.identity().hostname, '6.19.0-ringside', '#1 SMP PREEMPT_DYNAMIC ringside', 'x86_64', '(none)'];
+  const out = new Uint8Array(65 * 6);
+  const enc = new TextEncoder();
+  fields.forEach((f, i) => out.set(enc.encode(f).subarray(0, 64), i * 65));
+  return t.um.write(buf, out) ? 0 : -EFAULT;
+});
+
+// Resource limits (struct rlimit64: cur, max as u64). Values as a Linux shell gets them.
+const RLIM_INFINITY = 0xffffffffffffffffn;
+const RLIMITS: [bigint, bigint][] = [
+  [RLIM_INFINITY, RLIM_INFINITY], // CPU
+  [RLIM_INFINITY, RLIM_INFINITY], // FSIZE
+  [RLIM_INFINITY, RLIM_INFINITY], // DATA
+  [8388608n, RLIM_INFINITY],      // STACK
+  [0n, RLIM_INFINITY],            // CORE
+  [RLIM_INFINITY, RLIM_INFINITY], // RSS
+  [63704n, 63704n],               // NPROC
+  [1024n, 1048576n],              // NOFILE
+  [8388608n, 8388608n],           // MEMLOCK
+  [RLIM_INFINITY, RLIM_INFINITY], // AS
+  [RLIM_INFINITY, RLIM_INFINITY], // LOCKS
+  [63704n, 63704n],               // SIGPENDING
+  [819200n, 819200n],             // MSGQUEUE
+  [0n, 0n],                       // NICE
+  [0n, 0n],                       // RTPRIO
+  [RLIM_INFINITY, RLIM_INFINITY], // RTTIME
+];
+defineSyscall('sys_prlimit64', (_k, t, pid, resource, newLimit, oldLimit) => {
+  if (pid !== 0 && pid !== t.tgid) return -ESRCH;
+  if (resource < 0 || resource >= RLIMITS.length) return -EINVAL;
+  if (oldLimit) {
+    const [cur, max] = RLIMITS[resource];
+    if (!t.um.writeU64(oldLimit, cur) || !t.um.writeU64(oldLimit + 8, max)) return -EFAULT;
+  }
+  if (newLimit) {
+    const cur = t.um.readU64(newLimit), max = t.um.readU64(newLimit + 8);
+    if (cur === null || max === null) return -EFAULT;
+    if (cur > max) return -EINVAL;
+    RLIMITS[resource] = [cur, max];
+  }
+  return 0;
+});
+defineSyscall('sys_getrlimit', (_k, t, resource, addr) => {
+  if (resource < 0 || resource >= RLIMITS.length) return -EINVAL;
+  const [cur, max] = RLIMITS[resource];
+  return t.um.writeU64(addr, cur) && t.um.writeU64(addr + 8, max) ? 0 : -EFAULT;
+});
+
+// One CPU: the affinity mask has bit 0 set; the return value is the mask size the kernel uses.
+defineSyscall('sys_sched_getaffinity', (_k, t, pid, len, mask) => {
+  if (pid !== 0 && pid !== t.pid) return -ESRCH;
+  if (len < 8 || (len & 7) !== 0) return -EINVAL;
+  const b = new Uint8Array(8);
+  b[0] = 1;
+  return t.um.write(mask, b) ? 8 : -EFAULT;
+});
+defineSyscall('sys_sched_yield', () => 0);
+
+// Signals, recorded until delivery exists (the signals issue): actions and the blocked mask.
+const SIG_SETMASK = 2, SIG_BLOCK = 0, SIG_UNBLOCK = 1;
+defineSyscall('sys_rt_sigaction', (_k, t, sig, act, oact, sigsetsize) => {
+  if (sigsetsize !== 8) return -EINVAL;
+  if (sig < 1 || sig > 64) return -EINVAL;
+  if (act && (sig === SIGKILL || sig === SIGSTOP)) return -EINVAL;
+  const old = t.sigactions.get(sig) ?? { handler: 0, flags: 0, restorer: 0, mask: 0n };
+  if (oact) {
+    const b = new Uint8Array(32);
+    const dv = new DataView(b.buffer);
+    dv.setBigUint64(0, BigInt(old.handler), true);
+    dv.setBigUint64(8, BigInt(old.flags), true);
+    dv.setBigUint64(16, BigInt(old.restorer), true);
+    dv.setBigUint64(24, old.mask, true);
+    if (!t.um.write(oact, b)) return -EFAULT;
+  }
+  if (act) {
+    const b = t.um.read(act, 32);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    t.sigactions.set(sig, {
+      handler: Number(dv.getBigUint64(0, true)), flags: Number(dv.getBigUint64(8, true)),
+      restorer: Number(dv.getBigUint64(16, true)), mask: dv.getBigUint64(24, true),
+    });
+  }
+  return 0;
+});
+defineSyscall('sys_rt_sigprocmask', (_k, t, how, set, oset, sigsetsize) => {
+  if (sigsetsize !== 8) return -EINVAL;
+  const old = t.sigmask;
+  if (set) {
+    const v = t.um.readU64(set);
+    if (v === null) return -EFAULT;
+    const unblockable = (1n << BigInt(SIGKILL - 1)) | (1n << BigInt(SIGSTOP - 1));
+    if (how === SIG_BLOCK) t.sigmask = (old | v) & ~unblockable;
+    else if (how === SIG_UNBLOCK) t.sigmask = old & ~v;
+    else if (how === SIG_SETMASK) t.sigmask = v & ~unblockable;
+    else return -EINVAL;
+  }
+  if (oset && !t.um.writeU64(oset, old)) return -EFAULT;
+  return 0;
+});
+
+// rseq arrives with the restartable-sequences issue: until then glibc sees ENOSYS and carries on.
+defineSyscall('sys_rseq', () => -ENOSYS);
+
+// prctl: only the name (PR_SET_NAME 15, PR_GET_NAME 16) for now.
+defineSyscall('sys_prctl', (_k, t, option, arg2) => {
+  if (option === 15) {
+    const s = t.um.readCString(arg2, 16);
+    if (s === null) return -EFAULT;
+    t.comm = s.slice(0, 15);
+    return 0;
+  }
+  if (option === 16) {
+    const b = new Uint8Array(16);
+    b.set(new TextEncoder().encode(t.comm).subarray(0, 15));
+    return t.um.write(arg2, b) ? 0 : -EFAULT;
+  }
+  return -EINVAL;
+});

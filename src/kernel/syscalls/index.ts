@@ -1,0 +1,5 @@
+// Loads every subsystem's system calls so that each registers its handlers (registry.ts).
+import '../process/syscalls.js';
+import '../mm/syscalls.js';
+import '../fs/syscalls.js';
+import '../time/syscalls.js';

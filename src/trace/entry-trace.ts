@@ -1,0 +1,82 @@
+// Following each kernel entry from the instruction that enters (SYSCALL, an exception, an
+// interrupt) to the one that returns to user mode (SYSRET or IRET): which stub it landed in,
+// how many ring-0 instructions ran, how it left and, when it left by IRET after a system call,
+// which SYSRET condition failed. Fed by the CPU's transition hooks; feeds --trace=entry and
+// --stats.
+
+import type { Cpu } from '../cpu/cpu.js';
+import { VECTOR_NAMES } from '../cpu/regs.js';
+import { Stats } from './stats.js';
+
+export interface EntryInfo {
+  kind: 'syscall' | 'exception' | 'interrupt' | 'nmi' | 'software';
+  label: string;
+  stub: string;
+  startKernelInsns: number;
+  startCycles: number;
+  /** Why the return used IRET (set by the kernel for system calls). */
+  iretReason: string | null;
+}
+
+export class EntryTracer {
+  current: EntryInfo | null = null;
+  depth = 0;
+  constructor(
+    readonly stats: Stats,
+    readonly symbolize: (addr: number) => string,
+    readonly out: ((line: string) => void) | null,
+  ) {}
+
+  /** Called when the CPU has moved to ring 0 by SYSCALL. */
+  onSyscall(cpu: Cpu, nr: number, name: string): void {
+    this.begin(cpu, 'syscall', `syscall ${nr} (${name})`);
+  }
+
+  /** Called before an exception or interrupt is delivered. */
+  onDeliver(cpu: Cpu, vector: number, kind: EntryInfo['kind'], errorCode: number): void {
+    if (cpu.cpl !== 3) {
+      // An event taken in the kernel: counted, and shown nested in the trace.
+      Stats.bump(this.stats.entries, `${kind} from kernel mode: ${VECTOR_NAMES[vector] ?? `vector ${vector}`}`);
+      this.out?.(`[entry]   (in kernel) ${describe(vector, kind, errorCode, cpu)} at ${this.symbolize(cpu.rip)}`);
+      return;
+    }
+    this.pendingDeliver = { vector, kind, errorCode };
+  }
+  private pendingDeliver: { vector: number; kind: EntryInfo['kind']; errorCode: number } | null = null;
+
+  /** Called after delivery: now RIP is the stub. */
+  afterDeliver(cpu: Cpu): void {
+    const p = this.pendingDeliver;
+    if (!p) return;
+    this.pendingDeliver = null;
+    this.begin(cpu, p.kind, describe(p.vector, p.kind, p.errorCode, cpu));
+  }
+
+  private begin(cpu: Cpu, kind: EntryInfo['kind'], label: string): void {
+    const stub = this.symbolize(cpu.rip);
+    this.current = { kind, label, stub, startKernelInsns: cpu.kernelIcount, startCycles: cpu.tsc, iretReason: null };
+    Stats.bump(this.stats.entries, `${kind} via ${stub.replace(/\+.*/, '')}`);
+  }
+
+  /** Called when an instruction returned to CPL 3. */
+  onReturn(cpu: Cpu, how: 'SYSRET' | 'SYSRETL' | 'IRET' | 'SYSEXIT'): void {
+    const e = this.current;
+    this.current = null;
+    const insns = e ? cpu.kernelIcount - e.startKernelInsns : 0;
+    const kind = e?.kind ?? 'start';
+    Stats.bump(this.stats.returns, `${how} after ${kind}`);
+    if (this.out && e) {
+      const why = how === 'IRET' && e.iretReason ? ` (${e.iretReason})` : '';
+      this.out(`[entry] ${e.label} via ${e.stub}: ${insns} kernel insns, ${cpu.tsc - e.startCycles} cycles, return ${how}${why}`);
+    }
+  }
+}
+
+function describe(vector: number, kind: EntryInfo['kind'], errorCode: number, cpu: Cpu): string {
+  if (kind === 'interrupt') return `irq vector ${vector}`;
+  const name = VECTOR_NAMES[vector] ?? `vector ${vector}`;
+  let s = name;
+  if (vector === 14) s += ` (error 0x${errorCode.toString(16)}, cr2 0x${BigInt.asUintN(64, BigInt(cpu.cr2)).toString(16)})`;
+  else if (errorCode > 0) s += ` (error 0x${errorCode.toString(16)})`;
+  return s;
+}
