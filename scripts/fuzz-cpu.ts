@@ -29,6 +29,10 @@ function main(argv: string[]): number {
     else { console.error(`fuzz-cpu: unknown argument ${a}`); return 2; }
   }
   const h = new Harness();
+  if (h.plan(opts).every((s) => s.skipped)) {
+    console.error(`fuzz-cpu: no runnable form matches ${opts.only.join(', ') || '(all)'} (SSE and x87 forms need --sse / --x87)`);
+    return 2;
+  }
   const r = h.run(n, opts);
   console.log(`host: ${r.host}`);
   const ran = r.stats.filter((s) => !s.skipped);

@@ -242,9 +242,10 @@ export class Mmu {
   }
 
   private readSplit(addr: number, n: number): number {
-    // Check both pages before reading either (a fault must leave no partial effect).
+    // Check both pages before reading either (a fault must leave no partial effect). A fault on
+    // the second page reports its first byte in CR2, as the processor does.
     this.physR(addr);
-    this.physR(addr + n - 1);
+    this.physR(addr + n - 1 - ((addr + n - 1) & 0xfff));
     let v = 0;
     for (let k = n - 1; k >= 0; k--) v = v * 256 + this.read8(addr + k);
     return v;
@@ -276,7 +277,7 @@ export class Mmu {
 
   private writeSplit(addr: number, lo: number, hi: number, n: number): void {
     this.physW(addr);
-    this.physW(addr + n - 1);
+    this.physW(addr + n - 1 - ((addr + n - 1) & 0xfff)); // CR2 = first byte of the second page
     for (let k = 0; k < n; k++) {
       const b = k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >>> (8 * (k - 4))) & 0xff;
       this.ram[this.physW(addr + k)] = b;

@@ -137,8 +137,8 @@ set(MAP0F3A, 0x00, 0xff, M | I8);
 //   mem[map|op]           bit pfx*8 + reg   for memory forms (mod != 3)
 //   reg[(map|op)*8 + reg] bit pfx*8 + rm    for register forms (mod == 3), and for opcodes
 //                                           without a ModRM byte (looked up as reg 0, rm 0)
-// where pfx is the mandatory-prefix column: 0 none, 1 66, 2 F3, 3 F2 (the last of F2/F3 when
-// there is one, else 66: SDM Vol. 2 §2.1.2, "mandatory prefixes").
+// where pfx is the mandatory-prefix column: 0 none, 1 66, 2 F3, 3 F2 (SDM Vol. 2 §2.1.2): F2/F3
+// take precedence over 66, and of F2 and F3 the last one counts (as iced-x86 decodes them).
 //
 // Rows: `op forms prefixes [mode] ; instructions`
 //   op        [map:]byte[-byte] optionally followed by /reg[-reg] (ModRM.reg) or =modrm[-modrm]

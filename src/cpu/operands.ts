@@ -50,11 +50,13 @@ export function ea(cpu: Cpu, i: Insn): number {
         if (a < -140737488355328 || a >= 140737488355328) raise(cpu, GP, 0);
         return a;
       }
-      lo = a % TWO32; hi = Math.floor(a / TWO32);
-    }
+      hi = Math.floor(a / TWO32); lo = a - hi * TWO32;
+    } else lo = lo >>> 0;
+    // lo is now non-negative and may exceed 32 bits: the carry out of base + disp must survive
+    // into the index addition (a `lo >>> 0` here would drop it).
     if (i.index >= 0) {
       const s = 1 << i.scale;
-      lo = (lo >>> 0) + (lo32[i.index] >>> 0) * s;
+      lo = lo + (lo32[i.index] >>> 0) * s;
       hi += hi32[i.index] * s;
     }
     hi = (hi + Math.floor(lo / TWO32)) | 0;

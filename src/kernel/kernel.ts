@@ -15,12 +15,19 @@ import { NATIVE_NAMES, NATIVE_BASE } from './arch/natives.js';
 import { THREAD_SIZE, __USER_CS, __USER_DS } from './arch/layout.js';
 import { PtRegs, PT_REGS_SIZE } from './entry/ptregs.js';
 import { doSyscall64, type SysretChecks, DEFAULT_SYSRET_CHECKS } from './entry/syscall.js';
-import { excHandler, commonInterrupt } from './entry/exceptions.js';
+import { excHandler, commonInterrupt, retFromForkWork } from './entry/exceptions.js';
+import { futexWake } from './futex.js';
+import { sendSignal, handleSignals } from './signal/send.js';
 import { Task } from './process/task.js';
 import { FdTable } from './fs/file.js';
 import { HostFile } from './fs/hostfile.js';
 import type { Host } from './host.js';
 import { Clock } from './time/clock.js';
+import { Scheduler } from './sched/scheduler.js';
+import { WaitQueue, BLOCKED } from './sched/wait.js';
+import { ContextTracking, type ContextTrackingMode } from './entry/context-tracking.js';
+import { TI_flags, TIF_SIGPENDING } from './entry/thread-info.js';
+import { GENERIC, type CostProfile } from '../trace/costs.js';
 import { loadExecutable } from '../loader/load.js';
 import { ElfError } from '../loader/elf.js';
 import { FEATURES } from '../cpu/cpuid.js';
@@ -46,6 +53,10 @@ export interface KernelOptions {
   hostTime: boolean;
   /** The modeled clock rate (cycles per second) that turns cycles into guest time. */
   cpuHz: number;
+  /** Context tracking: 'force' runs user_exit/user_enter on every kernel entry and exit. */
+  contextTracking: ContextTrackingMode;
+  /** Timer interrupts per second (CONFIG_HZ). */
+  hz: number;
   /** Where trace lines go. */
   log: (line: string) => void;
 }
@@ -60,6 +71,8 @@ export const DEFAULT_OPTIONS: KernelOptions = {
   sysretChecks: DEFAULT_SYSRET_CHECKS,
   hostTime: false,
   cpuHz: 3e9,
+  contextTracking: 'off',
+  hz: 250,
   log: () => {},
 };
 
@@ -87,6 +100,13 @@ export class Kernel {
   /** The pt_regs of the system call or exception being handled. */
   readonly regs: PtRegs;
   readonly clock: Clock;
+  readonly sched: Scheduler;
+  readonly contextTracking: ContextTracking;
+  readonly costs: CostProfile = GENERIC;
+  /** Functions called on every return to user mode (TIF_USER_RETURN_NOTIFY). */
+  readonly userReturnNotifiers: ((t: Task) => void)[] = [];
+  /** Rounds of the exit-to-user loop that found work (for tests and --stats). */
+  workRounds = 0;
   current: Task | null = null;
   /**
    * System calls that tests install over the table (never set by the CLI): they let a test
@@ -118,9 +138,14 @@ export class Kernel {
     this.interp = new Interpreter(this.cpu);
     this.regs = new PtRegs(this.cpu, 0);
     this.clock = new Clock(host, this.cpu, this.opts.cpuHz, this.opts.hostTime);
+    this.sched = new Scheduler(this, this.opts.hz, this.opts.cpuHz);
+    this.contextTracking = new ContextTracking(this, this.opts.contextTracking);
+    this.interp.eventAt = this.sched.nextTick;
+    this.interp.onEvent = () => this.sched.onTimerDue();
     bootCpu(this.cpu, this.ks);
     const table: Record<string, () => void> = {
       do_syscall_64: () => doSyscall64(this),
+      ret_from_fork_work: () => retFromForkWork(this),
       common_interrupt: () => commonInterrupt(this),
       spurious_interrupt: () => {},
     };
@@ -149,6 +174,8 @@ export class Kernel {
   private nativeCall(index: number): void {
     const fn = this.natives[index];
     fn();
+    // A task that went to sleep or yielded inside the call: switch now, at the call's end.
+    if (this.sched.pending) this.sched.run();
     if (this.opts.poisonClobbers) {
       const cpu = this.cpu;
       // A C function may leave anything in the caller-saved registers except its result.
@@ -165,9 +192,10 @@ export class Kernel {
     for (let fd = 0; fd < 3; fd++) files.install(new HostFile(this.host, fd, fd === 0 ? 0 : 1, `/dev/fd/${fd}`, false), false);
     const id = this.host.identity();
     const creds = { uid: id.uid, euid: id.uid, suid: id.uid, gid: id.gid, egid: id.gid, sgid: id.gid };
-    const { top } = this.ks.allocStack(THREAD_SIZE);
+    const top = this.ks.taskStack(THREAD_SIZE);
     const t = new Task(pid, pid, 0, mm, um, files, this.host.cwd(), creds, top);
-    t.exePath = path;
+    this.initTgid = pid;
+    t.exePath = path.startsWith('/') ? path : `${this.host.cwd()}/${path}`.replace(/\/\.\//g, '/');
     t.comm = path.split('/').pop()!.slice(0, 15);
     const loaded = loadExecutable(mm, um, file, {
       argv, envp, execfn: path, random16: this.host.randomBytes(16),
@@ -176,6 +204,7 @@ export class Kernel {
     }, (va) => this.cpu.mem.flushPage(va));
     this.tasks.set(pid, t);
     this.switchTo(t);
+    this.sched.add(t);
     // Enter user mode the way a new task does: through the real IRET exit path, with a
     // pt_regs frame at the top of the task's kernel stack (Linux's start_thread + ret_from_fork).
     const regs = new PtRegs(this.cpu, top - PT_REGS_SIZE);
@@ -198,16 +227,101 @@ export class Kernel {
     setKernelStack(this.cpu, this.ks, t.kstackTop);
   }
 
-  /** End a task; when none is left the run is over. */
-  exitTask(t: Task, status: number): void {
-    t.exitStatus = status;
-    t.files.closeAll();
-    this.tasks.delete(t.pid);
-    if (this.tasks.size === 0) {
-      const code = (status & 0x7f) !== 0 ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
-      this.result = { status: code, error: null };
-      this.interp.stopRequested = true;
+  // --- thread_info work flags, in guest memory at the bottom of each kernel stack.
+  private tiAddr(t: Task): number {
+    return t.kstackTop - THREAD_SIZE + TI_flags;
+  }
+  tif(t: Task): number {
+    const mem = this.cpu.mem;
+    const save = mem.tlbOff;
+    mem.setUser(false);
+    const v = mem.read32(this.tiAddr(t));
+    mem.tlbOff = save;
+    return v;
+  }
+  setTif(t: Task, bit: number): void {
+    this.writeTif(t, this.tif(t) | (1 << bit));
+  }
+  clearTif(t: Task, bit: number): void {
+    this.writeTif(t, this.tif(t) & ~(1 << bit));
+  }
+  private writeTif(t: Task, v: number): void {
+    const mem = this.cpu.mem;
+    const save = mem.tlbOff;
+    mem.setUser(false);
+    mem.write32(this.tiAddr(t), v);
+    mem.tlbOff = save;
+  }
+
+  /** Charge modeled cycles for kernel work done in TypeScript. */
+  charge(what: string): void {
+    this.cpu.tsc += this.costs.kernel[what] ?? 0;
+  }
+
+  /**
+   * Take the interrupts that came due while kernel TypeScript ran with interrupts (notionally)
+   * enabled: the timer tick, which may set TIF_NEED_RESCHED.
+   */
+  irqWindow(): void {
+    if (this.cpu.tsc >= this.interp.eventAt) {
+      this.sched.onTimerDue();
+      this.cpu.irqVector = -1;
+      this.stats && Stats.bump(this.stats.entries, 'interrupt taken in the exit-work loop');
+      this.sched.tick();
     }
+  }
+
+  /** Pending signals at the return to user mode: default actions until delivery exists. */
+  handleSignals(t: Task): boolean {
+    this.clearTif(t, TIF_SIGPENDING);
+    return handleSignals(this, t);
+  }
+
+  /** TIF_NOTIFY_RESUME work (rseq and task work arrive later). */
+  resumeUserModeWork(_t: Task): void {}
+
+  /** Sleep in a system call: see src/kernel/sched/wait.ts for the protocol. */
+  sleep(t: Task, queues: WaitQueue[], retry: () => number, deadline = Infinity): number {
+    t.sleep = { queues, retry, deadline };
+    return BLOCKED;
+  }
+
+  /** The thread group of the first process: when it is gone, the run is over. */
+  initTgid = 1;
+  private readonly retiredStacks: number[] = [];
+
+  allocPid(): number {
+    return this.nextPid++;
+  }
+
+  /** End the run with a status (the first process has exited). */
+  finish(status: number): void {
+    if (this.result === null) this.result = { status, error: null };
+    this.interp.stopRequested = true;
+  }
+
+  /** A dead task's kernel stack, reused once no task can be running on it. */
+  retireStack(top: number): void {
+    if (this.current && this.current.kstackTop === top) this.retiredStacks.push(top);
+    else this.ks.freeStack(top);
+  }
+
+  /** Called after each switch: stacks retired by the task we left can be reused now. */
+  reclaimStacks(): void {
+    while (this.retiredStacks.length) {
+      const top = this.retiredStacks.pop()!;
+      if (this.current?.kstackTop !== top) this.ks.freeStack(top); else { this.retiredStacks.push(top); break; }
+    }
+  }
+
+  /** Wake up to `n` futex waiters on a user address (see futex.ts). */
+  futexWake(t: Task, addr: number, n: number): number {
+    return futexWake(this, t, addr, n);
+  }
+
+  /** Send a signal to a task: default actions until delivery exists (the signals issue). */
+  signalTask(t: Task, sig: number): void {
+    sendSignal(this, t, sig);
   }
 
   /** Stop the machine with a one-line reason (kernel panic). */
@@ -228,7 +342,10 @@ export class Kernel {
         }
       }
     } catch (e) {
-      if (e instanceof MachineStop) return { status: e.kind === 'kernel-panic' ? 70 : 70, error: e.message };
+      if (e instanceof MachineStop) {
+        if (e.kind === 'exit' && this.result !== null) return this.result;
+        return { status: 70, error: e.message };
+      }
       throw e;
     }
     return this.result ?? { status: 70, error: 'machine stopped' };

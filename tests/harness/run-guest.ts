@@ -2,6 +2,7 @@
 // same program natively on the host for comparison.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { Kernel, type KernelOptions } from '../../src/kernel/kernel.js';
 import { entryImage } from '../../src/kernel/arch/image.js';
@@ -48,5 +49,6 @@ export function runGuest(path: string, args: string[] = [], opts: Partial<Kernel
 
 export function runNative(path: string, args: string[] = []): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(path, args, { env: Object.fromEntries(GUEST_ENV.map((e) => e.split('=') as [string, string])), encoding: 'latin1' });
-  return { status: r.status ?? 128 + (r.signal ? ({ SIGSEGV: 11, SIGABRT: 6, SIGKILL: 9, SIGILL: 4 } as Record<string, number>)[r.signal] ?? 0 : 0), stdout: r.stdout, stderr: r.stderr };
+  const sig = r.signal ? os.constants.signals[r.signal] : 0;
+  return { status: r.status ?? 128 + sig, stdout: r.stdout, stderr: r.stderr };
 }

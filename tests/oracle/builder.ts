@@ -81,6 +81,10 @@ export class Builder {
   stack = false;
   /** Set by forms with x87/SSE operands that want random FPU state. */
   fpRandom = false;
+  /** Exact FCW / FSW / MXCSR values for forms that need them (unmasked exceptions, #MF, #XM). */
+  fcw = -1;
+  fsw = -1;
+  mxcsr = -1;
 
   /** Start a case in record slot k of buf. */
   begin(buf: Uint8Array, k: number, rng: Rng): void {
@@ -92,6 +96,7 @@ export class Builder {
     this.noRex = false;
     this.stack = false;
     this.fpRandom = false;
+    this.fcw = this.fsw = this.mxcsr = -1;
     for (let r = 0; r < 16; r++) { this.regs[r] = this.val(64); this.locked[r] = false; }
     this.regs[4] = BigInt(STACK_ADDR + 0x400 + 8 * rng.below(256));
     if (rng.chance(0.1)) this.regs[4] += BigInt(1 + rng.below(7));
@@ -304,6 +309,9 @@ export class Builder {
       for (let i = 0; i < 8; i++) for (let k = 0; k < 10; k += 2) dv.setUint16(f + FX_ST + 16 * i + k, rng.u32() & 0xffff, true);
     }
     for (let k = 0; k < 256; k += 4) dv.setUint32(f + FX_XMM + k, this.fpRandom ? this.floatWord(k) : rng.u32(), true);
+    if (this.fcw >= 0) dv.setUint16(f + FX_FCW, this.fcw, true);
+    if (this.fsw >= 0) dv.setUint16(f + FX_FSW, (dv.getUint16(f + FX_FSW, true) & 0x3800) | this.fsw, true);
+    if (this.mxcsr >= 0) dv.setUint32(f + FX_MXCSR, this.mxcsr, true);
   }
 
   /** An 80-bit value: normal numbers mostly, then zeros, infinities, NaNs, denormals, unnormals. */

@@ -22,13 +22,18 @@ export interface Form {
   ext: 'int' | 'sse' | 'x87';
   needs?: Feature[];
   undef?: number;
+  /**
+   * A difference that is the host's, not the architecture's (seen under a hypervisor): the
+   * comparison named `what` is ignored for this form, and `why` says why.
+   */
+  quirk?: { what: string; why: string };
   gen(b: Builder): void;
 }
 
 export const FORMS: Form[] = [];
-function add(name: string, group: string, gen: (b: Builder) => void, o: { undef?: number; needs?: Feature[]; ext?: 'int' | 'sse' | 'x87' } = {}): void {
+function add(name: string, group: string, gen: (b: Builder) => void, o: { undef?: number; needs?: Feature[]; ext?: 'int' | 'sse' | 'x87'; quirk?: Form['quirk'] } = {}): void {
   if (FORMS.some((f) => f.name === name)) throw new Error(`forms: ${name} defined twice`);
-  FORMS.push({ name, group, ext: o.ext ?? 'int', needs: o.needs, undef: o.undef, gen });
+  FORMS.push({ name, group, ext: o.ext ?? 'int', needs: o.needs, undef: o.undef, quirk: o.quirk, gen });
 }
 
 const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
@@ -68,7 +73,10 @@ interface RmSpec {
 function rmInsn(b: Builder, s: RmSpec): { reg: number; rm: Rm } {
   const rmSize = s.rmSize ?? s.osz;
   const regSize = s.regSize ?? s.osz;
-  if (rmSize === 1 || (s.ext === undefined && regSize === 1)) b.byteMode();
+  if (rmSize === 1 || (s.ext === undefined && regSize === 1)) {
+    b.byteMode();
+    if (s.osz === 8) b.noRex = false; // REX.W rules out AH..BH
+  }
   const rm: Rm = s.rm === 'reg' ? { reg: b.reg(rmSize) } : { mem: b.mem(rmSize, s.mem) };
   const reg = s.ext ?? b.reg(regSize);
   const e: Enc = {
@@ -601,12 +609,25 @@ add('fault.ud.ud2', 'fault', (b) => b.bytes(0x0f, 0x0b));
 add('fault.ud.into', 'fault', (b) => b.bytes(0xce));
 add('fault.ud.lea.reg', 'fault', (b) => b.bytes(0x8d, 0xc0 + b.rng.below(64)));
 add('fault.bp.int3', 'fault', (b) => b.bytes(0xcc));
-add('fault.db.int1', 'fault', (b) => b.bytes(0xf1));
+// INT1 (ICEBP) raises a trap-class #DB: the frame's RIP is the next instruction (SDM Vol. 3
+// §6.15, Interrupt 1). This AMD host, a virtual machine, reports RIP at the INT1 itself.
+add('fault.db.int1', 'fault', (b) => b.bytes(0xf1), { quirk: { what: 'fault rip', why: 'the virtualised AMD host reports INT1 with RIP at the instruction' } });
 add('fault.gp.int', 'fault', (b) => b.bytes(0xcd, b.rng.pick([0x0d, 0x21, 0x40, 0x81, 0xff])));
 add('fault.gp.hlt', 'fault', (b) => b.bytes(0xf4));
 add('fault.gp.cli', 'fault', (b) => b.bytes(0xfa));
 add('fault.gp.in', 'fault', (b) => b.bytes(0xec));
 add('fault.gp.out', 'fault', (b) => b.bytes(0xe6, b.rng.below(256)));
+// Alignment check: EFLAGS.AC set by POPF, CR0.AM set by Linux, an unaligned access at CPL 3 →
+// #AC(0) (SDM Vol. 3 §6.15, Interrupt 17); aligned accesses and AC clear do not fault.
+add('fault.ac.unaligned', 'fault', (b) => {
+  b.useStack();
+  const misalign = b.rng.chance(0.8);
+  b.poke(Number(b.regs[4]), 8, (b.rng.u64() & ~0x100n) | (b.rng.chance(0.8) ? 0x40000n : 0n));
+  b.bytes(0x9d); // popf
+  const t = b.target(8, { align: 8 }) + (misalign ? 1 + b.rng.below(7) : 0);
+  const r = b.reg(8);
+  b.emit({ op: [0x8b], osz: b.rng.pick(SIZES), reg: r, rm: { mem: b.mem(8, { plant: 0 }, t) } });
+});
 
 // ---- Sequences: a flag-setting instruction, then one that reads the flags (the lazy-flags
 // machinery: ADD then JC, SUB then SETL, INC then ADC …).
@@ -636,14 +657,16 @@ function sequence(b: Builder, producers: Piece[], n: number): void {
 add('seq.alu-consumer', 'seq', (b) => sequence(b, PRODUCERS, 1));
 add('seq.alu2-consumer', 'seq', (b) => sequence(b, PRODUCERS, 2));
 add('seq.alu4-consumer', 'seq', (b) => sequence(b, PRODUCERS, 4));
-add('seq.cmp-jcc-all', 'seq', (b) => {
-  // CMP then every condition as SETcc into consecutive bytes of the data page via a base register.
-  const base = b.reg(8, [4]);
-  b.setReg(base, BigInt(DATA_ADDR + 16 * b.rng.below(200)));
-  const s = b.rng.pick(SIZES);
-  b.emit({ op: [0x39], osz: s, reg: b.reg(s, [base]), rm: { reg: b.reg(s, [base]) } });
-  for (let cc = 0; cc < 16; cc++) b.emit({ op: [0x0f, 0x90 + cc], ext: 0, rm: { mem: { base, index: BASE_NONE, scale: 0, disp: cc, dispSize: 1 } }, rmByte: true });
-});
+for (const half of [0, 8]) {
+  add(`seq.cmp-setcc-${half ? 'hi' : 'lo'}`, 'seq', (b) => {
+    // CMP then eight conditions as SETcc into consecutive bytes of the data page.
+    const base = b.reg(8, [4]);
+    b.setReg(base, BigInt(DATA_ADDR + 16 * b.rng.below(200)));
+    const s = b.rng.pick(SIZES);
+    b.emit({ op: [0x39], osz: s, reg: b.reg(s, [base]), rm: { reg: b.reg(s, [base]) } });
+    for (let cc = half; cc < half + 8; cc++) b.emit({ op: [0x0f, 0x90 + cc], ext: 0, rm: { mem: { base, index: BASE_NONE, scale: 0, disp: cc, dispSize: 1 } }, rmByte: true });
+  });
+}
 add('seq.shift-consumer', 'seq', (b) => sequence(b, [SHIFT_PRODUCER], 1), { undef: OF | AF });
 add('seq.adc-chain', 'seq', (b) => {
   // A 128-bit add: ADD then ADC, the carry crossing instructions.
@@ -671,7 +694,7 @@ function xmmForm(name: string, pfx: number[], op: number[], kind: XKind, memAlig
     add(`${name}.${k}`, 'sse', (b) => {
       b.fpRandom = true;
       const rm: Rm = k === 'reg' ? { reg: b.rng.below(16) } : { mem: b.mem(scalar, { align: scalar === 16 ? (b.rng.chance(0.95) ? memAlign : 1) : b.rng.pick([1, scalar]), plant: 0 }) };
-      if (k === 'mem') fillFloats(b, memAddr(b, rm.mem), scalar);
+      if ('mem' in rm) fillFloats(b, memAddr(b, rm.mem), scalar);
       b.emit({ pfx, op, reg: b.rng.below(16), rm, imm: imm ? [[1, BigInt(b.rng.below(256))]] : undefined });
     }, { ext: 'sse', needs });
   }
@@ -776,8 +799,21 @@ add('ldmxcsr.0fae2.mem', 'sse', (b) => {
 }, { ext: 'sse', needs: ['sse2'] });
 add('fxsave64.0fae0.mem', 'sse', (b) => {
   b.fpRandom = true;
-  b.emit({ op: [0x0f, 0xae], osz: 8, ext: 0, rm: { mem: b.mem(0, { plant: 0 }, DATA_ADDR + 16 * b.rng.below(200)) } });
+  const m = b.mem(0, { plant: 0 }, DATA_ADDR + 16 * b.rng.below(200));
+  b.emit({ op: [0x0f, 0xae], osz: 8, ext: 0, rm: { mem: m } });
+  // MXCSR_MASK (offset 28) is model-specific (this AMD host reports 0x2ffff, MM included):
+  // overwrite it on both sides so that the rest of the image is compared.
+  b.emit({ op: [0xc7], osz: 4, ext: 0, rm: { mem: { ...m, disp: m.disp + 28, dispSize: m.dispSize === 0 ? 1 : m.dispSize } }, imm: [[4, 0n]] });
 }, { ext: 'sse', needs: ['sse2'] });
+// Unmasked SIMD exceptions: #XM (Linux: SIGFPE, trap number 19) — divide by zero, invalid,
+// overflow … with the exception unmasked in MXCSR (CR4.OSXMMEXCPT is set).
+for (const [name, pfx, op] of [['fault.xm.divss', [0xf3], 0x5e], ['fault.xm.sqrtsd', [0xf2], 0x51], ['fault.xm.addps', [], 0x58], ['fault.xm.cvtsd2ss', [0xf2], 0x5a]] as const) {
+  add(name, 'sse', (b) => {
+    b.fpRandom = true;
+    b.mxcsr = (b.rng.u32() & 0x1f80 & ~(0x80 << b.rng.below(6))) | (b.rng.below(4) << 13);
+    b.emit({ pfx: [...pfx], op: [0x0f, op], reg: b.rng.below(16), rm: { reg: b.rng.below(16) } });
+  }, { ext: 'sse', needs: ['sse2'] });
+}
 
 // ---- x87 (ext 'x87'): loads, stores, arithmetic on the register stack, compares, control.
 function x87Mem(name: string, op: number, ext: number, size: number): void {
@@ -833,6 +869,18 @@ for (const [mn, b2] of [['fchs', 0xe0], ['fabs', 0xe1], ['ftst', 0xe4], ['fxam',
   x87Reg(`${mn}.d9${hex2(b2)}`, () => [0xd9, b2]);
 }
 x87Reg('fnstsw.dfe0.ax', () => [0xdf, 0xe0]);
+// A pending unmasked x87 exception (FSW.ES with an unmasked flag) raises #MF at the next
+// waiting instruction (SDM Vol. 1 §8.6); Linux reports it as SIGFPE with trap number 16.
+add('fault.mf.fwait', 'x87', (b) => {
+  b.fpRandom = true;
+  // A consistent image: ES (and B, which mirrors it) set exactly when a flagged exception is
+  // unmasked — FXRSTOR on the host recomputes them from the image, ringside's fields do not.
+  const flag = 1 << b.rng.below(6);
+  const unmasked = b.rng.chance(0.8);
+  b.fcw = 0x037f & ~(unmasked ? flag : 0);
+  b.fsw = flag | (unmasked ? 0x8080 : 0);
+  b.bytes(0x9b);
+}, { ext: 'x87', needs: ['fpu'] });
 x87Reg('fnclex.dbe2', () => [0xdb, 0xe2]);
 x87Reg('fninit.dbe3', () => [0xdb, 0xe3]);
 add('fldcw.d9_5.m16', 'x87', (b) => {

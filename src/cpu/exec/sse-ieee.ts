@@ -17,7 +17,7 @@
 // recognised and produced from integer bits (SDM Vol. 1 §4.8.3.5, Table 4-7: the first source
 // operand's NaN wins, SNaNs are quieted, an invalid operation yields the default QNaN).
 
-import { FPX, IE, DE, ZE, OE, UE, PE, DAZ, UM, FTZ, RC_SHIFT, RC_NEAR, RC_DOWN, RC_UP, RC_ZERO } from './sse-state.js';
+import { FPX, IE, DE, ZE, OE, UE, PE, DAZ, OM, UM, FTZ, RC_SHIFT, RC_NEAR, RC_DOWN, RC_UP, RC_ZERO } from './sse-state.js';
 
 // --- Bit access to doubles and floats.
 const F64 = new Float64Array(1);
@@ -134,18 +134,22 @@ export function roundPack(neg: boolean, p: number, es: number, sc: number, singl
   const rc = (mx >> RC_SHIFT) & 3;
   const mode = rc === RC_NEAR ? NEAR : rc === RC_ZERO ? TRUNC : (rc === RC_DOWN) === neg ? AWAY : TRUNC;
 
-  let tiny = false;
+  let tiny = false, inexactUnbounded = false;
   if (EX < emin) {
     // Tininess after rounding: round with the exponent range unbounded (quantum 2^(EX-P+1)).
     const n2 = roundInt(m, E - (EX - P + 1), es, mode);
     tiny = EX < emin - 1 || n2 < pow2(P);
+    inexactUnbounded = inexact;
   }
   const qe = (EX > emin ? EX : emin) - P + 1;
   const N = roundInt(m, E - qe, es, mode);
   const post = FPX;
   let v: number;
   if (EX > emax || (EX === emax && N === pow2(P))) {
-    post[1] |= OE | PE;
+    // Masked, the result is ±∞ or ±MAX: always inexact. Unmasked, the handler is told about
+    // the result rounded with an unbounded exponent: PE only if that one is inexact (as
+    // hardware reports it; the same holds for unmasked underflow below).
+    post[1] |= (mx & OM) !== 0 || inexact ? OE | PE : OE;
     v = mode === TRUNC ? (single ? MAX_F32 : MAX_F64) : Infinity;
   } else {
     v = N * pow2(qe);
@@ -153,10 +157,7 @@ export function roundPack(neg: boolean, p: number, es: number, sc: number, singl
       if ((mx & UM) !== 0) {
         if ((mx & FTZ) !== 0) { v = 0; post[1] |= UE | PE; }
         else if (inexact) post[1] |= UE | PE;
-      } else {
-        post[1] |= UE;
-        if (inexact) post[1] |= PE;
-      }
+      } else post[1] |= inexactUnbounded ? UE | PE : UE;
     } else if (inexact) post[1] |= PE;
   }
   return neg ? -v : v;
@@ -176,8 +177,9 @@ export function addRound(a: number, b: number, single: boolean, mx: number): num
     a *= 0.25; b *= 0.25; s = a + b; sc = 2;
   }
   if (s === 0) {
-    // An exact zero sum: +0, or -0 when both are -0 or when rounding toward -inf (IEEE 754 §6.3).
-    if (a === 0 && b === 0 && 1 / a < 0 && 1 / b < 0) return -0;
+    // An exact zero sum (IEEE 754 §6.3): two zeros of one sign keep it; otherwise +0, or -0
+    // when rounding toward -inf.
+    if (a === 0 && b === 0 && (1 / a < 0) === (1 / b < 0)) return a;
     return ((mx >> RC_SHIFT) & 3) === RC_DOWN ? -0 : 0;
   }
   const err = Math.abs(a) >= Math.abs(b) ? b - (s - a) : a - (s - b);

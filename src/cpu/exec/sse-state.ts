@@ -171,3 +171,28 @@ export function memOnly(h: Handler): Binder {
 export function always(h: Handler): Binder {
   return () => h;
 }
+
+// --- Byte and word views of the register file for the packed-integer files, made once per
+// register file (one CPU in practice: the check is a pointer compare).
+export let U8 = new Uint8Array(0);
+export let I8 = new Int8Array(0);
+export let U16 = new Uint16Array(0);
+export let I16 = new Int16Array(0);
+export let U32 = new Uint32Array(0);
+let viewsOf: Int32Array | null = null;
+export function syncViews(cpu: Cpu): void {
+  if (cpu.xmm === viewsOf) return;
+  const b = cpu.xmm.buffer;
+  U8 = new Uint8Array(b);
+  I8 = new Int8Array(b);
+  U16 = new Uint16Array(b);
+  I16 = new Int16Array(b);
+  U32 = new Uint32Array(b);
+  viewsOf = cpu.xmm;
+}
+
+/** Copy OUT to register d (results built aside because they read both operands across lanes). */
+export function fromOut(cpu: Cpu, d: number): void {
+  const x = cpu.xmm, t = d * 4;
+  x[t] = x[68]; x[t + 1] = x[69]; x[t + 2] = x[70]; x[t + 3] = x[71];
+}

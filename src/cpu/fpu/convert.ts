@@ -5,7 +5,7 @@
 
 import {
   F80, env, classOf, setZero, setInf, setIndefinite, BIAS, RC_NEAREST, RC_DOWN, RC_UP,
-  K_ZERO, K_NORMAL, K_DENORMAL, K_INF, K_QNAN, K_SNAN, K_UNSUPPORTED, IE, PE, clz64,
+  K_ZERO, K_NORMAL, K_DENORMAL, K_INF, K_QNAN, K_SNAN, K_UNSUPPORTED, IE, DE, PE, clz64,
 } from './f80.js';
 import { roundPack, normPack, shiftRightJam, unpack, U, S, D_F32, D_F64, D_EXT } from './round.js';
 
@@ -214,6 +214,7 @@ export function roundInt(out: F80, a: F80, rc: number): void {
     return;
   }
   if (k === K_UNSUPPORTED) { env.flags |= IE; setIndefinite(out); return; }
+  if (k === K_DENORMAL) { env.flags |= DE; if ((env.cw & DE) === 0) return; }
   if ((a.se & 0x7fff) - BIAS >= 63) { out.se = a.se; out.hi = a.hi; out.lo = a.lo; return; }
   const r = roundToInteger(a, rc);
   const sign = a.se & 0x8000;

@@ -145,9 +145,11 @@ export function prem(out: F80, a: F80, b: F80, round: boolean): void {
   normPack(out, s, eb, rh, rl, 0, 64, D_EXT);
 }
 
-/** A finite value returned as the result unchanged (but denormals stay encoded as they came). */
+/** A finite value returned as the result: normalised (a pseudo-denormal becomes normal), exact. */
 function roundPack0(out: F80, a: F80): void {
-  copyF80(out, a);
+  if (classOf(a) === K_ZERO) { copyF80(out, a); return; }
+  unpack(a);
+  roundPack(out, a.se & 0x8000, U.e, U.h, U.l, 0, 64, D_EXT);
 }
 
 // --- Constants (SDM Vol. 1 §8.3.8): the processor holds 66-bit values and rounds them to 64

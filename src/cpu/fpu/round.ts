@@ -90,17 +90,20 @@ export function roundPack(out: F80, sign: number, E: number, h: number, l: numbe
   const cw = env.cw, rc = (cw >> 10) & 3;
   const emin = EMIN[dest], emax = EMAX[dest];
   if (E < emin) {
-    if ((cw & UE) === 0 && dest === D_EXT) {
-      // Unmasked underflow to a register: deliver the result scaled up by 2^24576.
+    if ((cw & UE) === 0) {
+      // Unmasked underflow: to a register the result is delivered scaled up by 2^24576; to
+      // memory nothing is stored and only UE is reported (no PE). If the scaled result is still
+      // too small (only FSCALE gets there), the host returns a signed zero with UE and PE.
       env.flags |= UE;
+      if (dest !== D_EXT) return;
       E += WRAP;
+      if (E < emin) { env.flags |= PE; env.c1 = 0; out.se = sign; out.hi = 0; out.lo = 0; return; }
     } else {
       let tiny = true;
       if (E === emin - 1) { roundSig(sign, rc, h, l, x, pc); if (rcarry) tiny = false; }
       shiftRightJam(h, l, x, emin - E);
       const r = roundSig(sign, rc, S.h, S.l, S.x, pc);
       if (r & 2) { env.flags |= PE; if (tiny) env.flags |= UE; env.c1 = r & 1; }
-      if (tiny && (cw & UE) === 0) env.flags |= UE;
       h = rh; l = rl;
       if (dest === D_EXT) {
         out.se = sign | ((h & 0x80000000) !== 0 ? 1 : 0);
@@ -124,8 +127,11 @@ export function roundPack(out: F80, sign: number, E: number, h: number, l: numbe
   if (E > emax) {
     if ((cw & OE) === 0) {
       env.flags |= OE;
+      if (dest !== D_EXT) return; // memory: nothing stored, only OE reported
       if (r & 2) { env.flags |= PE; env.c1 = r & 1; }
-      if (dest === D_EXT) E -= WRAP;
+      E -= WRAP;
+      // Still too large (FSCALE): the host returns a signed infinity with PE and C1.
+      if (E > emax) { env.flags |= PE; env.c1 = 1; out.se = sign | 0x7fff; out.hi = 0x80000000; out.lo = 0; return; }
     } else {
       env.flags |= OE | PE;
       const toInf = rc === RC_NEAREST || (rc === RC_UP && sign === 0) || (rc === RC_DOWN && sign !== 0);

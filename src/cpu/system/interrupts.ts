@@ -36,6 +36,10 @@ export function deliverEvent(cpu: Cpu, vector: number, kind: number, errorCode: 
     deliver(cpu, vector, kind, errorCode, hasErrorCode);
   } catch (e) {
     if (e !== FAULT) throw e;
+    // INT n, INT3, INTO: a fault while delivering them (the gate's DPL check above all) is a
+    // fault of the instruction, delivered normally with RIP at it, never a double fault (SDM
+    // Vol. 3 §6.12.1.1, Table 6-5: software interrupts are not in the contributory class).
+    if (kind === EV_SOFTWARE) throw e;
     if (vector === DF_) {
       throw new MachineStop(`triple fault: ${VECTOR_NAMES[cpu.fault.vector] ?? cpu.fault.vector} while delivering #DF (rip ${hex(cpu.rip)})`, 'triple-fault');
     }

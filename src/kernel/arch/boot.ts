@@ -111,6 +111,21 @@ export class KernelSpace {
     }
   }
 
+  private readonly freeStacks: number[] = [];
+
+  /** Give a task's kernel stack back for reuse (after the task is gone). */
+  freeStack(top: number): void {
+    this.freeStacks.push(top);
+  }
+
+  /** A kernel stack for a new task: a freed one (zeroed) or a fresh mapping. */
+  taskStack(size: number): number {
+    const top = this.freeStacks.pop();
+    if (top === undefined) return this.allocStack(size).top;
+    for (let off = size; off > 0; off -= PAGE) this.phys.bytes.fill(0, this.template.lookup(top - off), this.template.lookup(top - off) + PAGE);
+    return top;
+  }
+
   /** Map `size` bytes of fresh memory in the stack area with an unmapped guard page below; returns the top. */
   allocStack(size: number): { top: number; frames: number[] } {
     const base = this.vmallocNext + PAGE; // guard page

@@ -354,3 +354,17 @@ asm_spurious_interrupt:
 entry_SYSCALL32_ignore:
 	mov	$-ENOSYS, %eax
 	sysretl
+
+/*
+ * ret_from_fork: where a new task starts. copy_thread() left its kernel stack holding a pt_regs
+ * (the parent's registers, with ax = 0) and, below it, this address as the return address of
+ * the native call the scheduler switched in from:
+ *   rsp → pt_regs.  Interrupts are off.
+ */
+	.globl	ret_from_fork
+	.type	ret_from_fork, @function
+ret_from_fork:
+	movq	%rsp, %rdi			/* arg0: pt_regs */
+	call	ret_from_fork_work		/* schedule_tail + syscall_exit_to_user_mode */
+	jmp	swapgs_restore_regs_and_return_to_usermode	/* a new task always leaves by IRET */
+	.size	ret_from_fork, . - ret_from_fork

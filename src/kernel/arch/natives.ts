@@ -27,6 +27,7 @@ export const NATIVE_NAMES = [
   'exc_simd_coprocessor_error',
   'common_interrupt',
   'spurious_interrupt',
+  'ret_from_fork_work',
 ] as const;
 
 export type NativeName = (typeof NATIVE_NAMES)[number];

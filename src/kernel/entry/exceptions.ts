@@ -9,6 +9,9 @@
 
 import type { Kernel } from '../kernel.js';
 import { RDI, RSI, RDX, PFEC_W, PFEC_I, PFEC_P } from '../../cpu/regs.js';
+import { exitToUserMode } from './common.js';
+import { exitGroup } from '../process/exit.js';
+import { LOCAL_TIMER_VECTOR } from '../sched/scheduler.js';
 import { SIGSEGV, SIGFPE, SIGILL, SIGTRAP, SIGBUS, signalName } from '../signal/signals.js';
 
 const SIGNAL_FOR_VECTOR: Record<number, number> = {
@@ -39,19 +42,45 @@ export function excHandler(k: Kernel, name: string): void {
     k.panic(`kernel fault: ${k.describeVector(vector)}${errorCode >= 0 && vector >= 10 ? `(0x${errorCode.toString(16)})` : ''} in ${name} at ${k.symbolize(ip)}, rsp=0x${BigInt.asUintN(64, BigInt(sp)).toString(16)}${userStack}`);
   }
   const t = k.current!;
+  k.contextTracking.userExit(t);
   if (vector === 14) {
     const addr = cpu.cr2;
     const write = (errorCode & PFEC_W) !== 0;
     const exec = (errorCode & PFEC_I) !== 0;
-    if ((errorCode & PFEC_P) === 0 && t.mm.handleFault(addr, write, exec)) return;
+    if ((errorCode & PFEC_P) === 0 && t.mm.handleFault(addr, write, exec)) {
+      exitToUserMode(k, t, () => {});
+      return;
+    }
   }
   const sig = SIGNAL_FOR_VECTOR[vector] ?? SIGSEGV;
   if (k.opts.traceSyscalls || k.opts.traceEntries) {
     k.opts.log(`--- ${signalName(sig)} (${k.describeVector(vector)} at 0x${BigInt.asUintN(64, BigInt(ip)).toString(16)}${vector === 14 ? `, addr 0x${BigInt.asUintN(64, BigInt(cpu.cr2)).toString(16)}` : ''}) ---`);
     k.opts.log(`+++ killed by ${signalName(sig)} +++`);
   }
-  k.exitTask(t, sig);
+  exitGroup(k, t, sig);
 }
 
-/** A device interrupt (vector in rsi): acknowledged; the timer arrives with the scheduler. */
-export function commonInterrupt(_k: Kernel): void {}
+/**
+ * A device interrupt (rsi = vector): the local timer ticks the scheduler. Returning to user
+ * mode runs the exit work, where a time slice that ran out becomes a context switch.
+ */
+export function commonInterrupt(k: Kernel): void {
+  const cpu = k.cpu;
+  const vector = cpu.lo[RSI];
+  const regs = k.regs;
+  regs.base = cpu.getRegNum(RDI);
+  const fromUser = (regs.lo('cs') & 3) === 3;
+  const t = k.current!;
+  if (fromUser) k.contextTracking.userExit(t);
+  if (vector === LOCAL_TIMER_VECTOR) k.sched.tick();
+  if (fromUser) exitToUserMode(k, t, () => {});
+}
+
+/**
+ * A new task's first steps (ret_from_fork's TypeScript half): schedule_tail and the exit work
+ * of the fork that created it. rdi = pt_regs.
+ */
+export function retFromForkWork(k: Kernel): void {
+  const t = k.current!;
+  exitToUserMode(k, t, () => {});
+}

@@ -6,11 +6,16 @@
 import type { Kernel } from '../kernel.js';
 import type { PtRegs } from './ptregs.js';
 import { RAX, RDI, RSI, RF, TF } from '../../cpu/regs.js';
-import { ENOSYS } from '../errno.js';
+import { ENOSYS, EINTR } from '../errno.js';
+import { signalPending } from '../signal/send.js';
 import { __USER_CS, __USER_DS, TASK_SIZE_MAX } from '../arch/layout.js';
 import { SYSCALL_64, NR_syscalls_64 } from '../syscalls/generated/syscall_64.js';
 import { syscallHandler, type SyscallFn } from '../syscalls/registry.js';
 import { formatSyscall } from '../../trace/syscall-format.js';
+import { BLOCKED } from '../sched/wait.js';
+import { exitToUserMode } from './common.js';
+import { PT_REGS_SIZE } from './ptregs.js';
+import type { Task } from '../process/task.js';
 import { Stats } from '../../trace/stats.js';
 
 /** The conditions under which SYSRET restores exactly what IRET would (DESIGN.md, facts). */
@@ -41,35 +46,64 @@ const TWO32 = 4294967296;
 export function doSyscall64(k: Kernel): void {
   if (!tableBuilt) buildTable();
   const cpu = k.cpu;
+  const t = k.current!;
   const regs = k.regs;
   regs.base = cpu.getRegNum(RDI);
   const nr = cpu.lo[RSI];
-  const t = k.current!;
-  const a0 = regs.num('rdi'), a1 = regs.num('rsi'), a2 = regs.num('rdx');
-  const a3 = regs.num('r10'), a4 = regs.num('r8'), a5 = regs.num('r9');
-  let ret: number | null = null;
+  // enter_from_user_mode(): context tracking first, then the system call proper.
+  k.contextTracking.userExit(t);
+  k.charge('do_syscall_64');
+  const args = [regs.num('rdi'), regs.num('rsi'), regs.num('rdx'), regs.num('r10'), regs.num('r8'), regs.num('r9')];
+  const ret = dispatch(k, t, nr, args);
+  if (ret === BLOCKED) { sleepInSyscall(k, t, nr, args); return; }
+  completeSyscall(k, t, nr, args, ret);
+}
+
+function dispatch(k: Kernel, t: Task, nr: number, a: number[]): number | null {
   const testFn = k.testSyscalls.size > 0 ? k.testSyscalls.get(nr) : undefined;
-  if (testFn !== undefined) {
-    ret = testFn(k, t, a0, a1, a2, a3, a4, a5);
-  } else if ((nr >>> 0) < NR_syscalls_64) {
+  if (testFn !== undefined) return testFn(k, t, a[0], a[1], a[2], a[3], a[4], a[5]);
+  if ((nr >>> 0) < NR_syscalls_64) {
     const fn = TABLE[nr];
     if (k.opts.stats) Stats.bump(k.stats.syscalls, NAMES[nr] || `syscall_${nr}`);
-    ret = fn !== null ? fn(k, t, a0, a1, a2, a3, a4, a5) : -ENOSYS;
     if (fn === null && k.opts.traceSyscalls) k.opts.log(`[syscall] ${NAMES[nr] || `syscall_${nr}`}: not implemented (${ENTRY[nr] ?? 'reserved'}) = -ENOSYS`);
-  } else if (nr !== -1) {
-    ret = -ENOSYS;
-    if (k.opts.stats) Stats.bump(k.stats.syscalls, `unknown (${nr})`);
+    return fn !== null ? fn(k, t, a[0], a[1], a[2], a[3], a[4], a[5]) : -ENOSYS;
   }
-  if (ret !== null && k.current === t) regs.set('rax', ret | 0, Math.floor(ret / TWO32) | 0);
-  if (k.opts.traceSyscalls && (nr >>> 0) < NR_syscalls_64) {
-    k.opts.log(formatSyscall(NAMES[nr] || `syscall_${nr}`, [a0, a1, a2, a3, a4, a5], ret ?? -ENOSYS, t));
-  } else if (k.opts.traceSyscalls) k.opts.log(`syscall_${nr}(...) = -1 ENOSYS (unknown system call number)`);
+  if (k.opts.stats) Stats.bump(k.stats.syscalls, `unknown (${nr})`);
+  // nr == -1 reaches no table: ax keeps the -ENOSYS the entry code stored (or a tracer's value).
+  return nr === -1 ? null : -ENOSYS;
+}
 
-  const reason = sysretRefusal(regs, k.opts.sysretChecks);
-  if (k.entries.current) k.entries.current.iretReason = reason;
-  if (reason !== null && k.opts.stats) Stats.bump(k.stats.iretReasons, reason);
-  cpu.lo[RAX] = reason === null ? 1 : 0;
-  cpu.hi[RAX] = 0;
+/** The handler went to sleep (wait.ts): park the task; finish the call when it is woken. */
+function sleepInSyscall(k: Kernel, t: Task, nr: number, args: number[]): void {
+  const s = t.sleep!;
+  const again = (): void => {
+    // A signal ends an interruptible sleep: the call fails with EINTR (restart semantics
+    // arrive with the signals issue).
+    const r = signalPending(t) ? -EINTR : s.retry();
+    if (r === BLOCKED) { sleepInSyscall(k, t, nr, args); return; }
+    completeSyscall(k, t, nr, args, r);
+  };
+  k.sched.sleepCurrent(s, again);
+}
+
+/** Store the result, run the exit work, and decide between SYSRET and IRET. */
+function completeSyscall(k: Kernel, t: Task, nr: number, a: number[], ret: number | null): void {
+  if (t.state === 'zombie' || t.state === 'dead') return; // exit() does not return
+  const regs = k.regs;
+  regs.base = t.kstackTop - PT_REGS_SIZE;
+  if (ret !== null) regs.set('rax', ret | 0, Math.floor(ret / TWO32) | 0);
+  if (k.opts.traceSyscalls) {
+    const name = (nr >>> 0) < NR_syscalls_64 ? NAMES[nr] || `syscall_${nr}` : `syscall_${nr}`;
+    k.opts.log(formatSyscall(name, a, ret ?? -ENOSYS, t));
+  }
+  exitToUserMode(k, t, () => {
+    regs.base = t.kstackTop - PT_REGS_SIZE;
+    const reason = sysretRefusal(regs, k.opts.sysretChecks);
+    if (k.entries.current) k.entries.current.iretReason = reason;
+    if (reason !== null && k.opts.stats) Stats.bump(k.stats.iretReasons, reason);
+    k.cpu.lo[RAX] = reason === null ? 1 : 0;
+    k.cpu.hi[RAX] = 0;
+  });
 }
 
 /**

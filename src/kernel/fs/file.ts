@@ -45,6 +45,8 @@ export const NR_OPEN_DEFAULT = 1024;
 
 export class FdTable {
   fds: (FdEntry | null)[] = [];
+  /** Tasks sharing this table (CLONE_FILES). */
+  users = 1;
   limit = NR_OPEN_DEFAULT;
 
   get(fd: number): File | null {

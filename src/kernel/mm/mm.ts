@@ -135,6 +135,34 @@ export class Mm {
     return true;
   }
 
+  /**
+   * A copy for fork(): the same VMAs, and every present page copied into a fresh frame (an
+   * eager copy instead of copy-on-write: simple, and cheap enough for static programs).
+   */
+  clone(kernelTop: (root: number) => void): Mm | null {
+    const m = new Mm(this.phys, this.frames, kernelTop);
+    m.vmas = this.vmas.map((v) => new Vma(v.start, v.end, v.prot, v.flags, v.file, v.fileOffset, v.name));
+    m.brkStart = this.brkStart;
+    m.brk = this.brk;
+    m.mmapNext = this.mmapNext;
+    const ram = this.phys.bytes;
+    for (const v of this.vmas) {
+      for (let a = v.start; a < v.end; a += PAGE) {
+        const e = this.pt.entry(a);
+        if (!e) continue;
+        const src = (e[1] & 0xfffff) * TWO32 + (e[0] & 0xfffff000);
+        const dst = this.frames.alloc();
+        if (dst < 0) { m.destroy(() => {}); return null; }
+        ram.copyWithin(dst, src, src + PAGE);
+        m.pt.setEntry(a, ((dst & 0xfffff000) | (e[0] & 0xfff)) >>> 0, ((Math.floor(dst / TWO32) & 0xfffff) | (e[1] & 0xfff00000)) >>> 0);
+      }
+    }
+    return m;
+  }
+
+  /** Tasks using this address space (threads and vfork children share it). */
+  users = 1;
+
   /** Release every user frame and page table (exit, execve). */
   destroy(onUnmap: (va: number) => void): void {
     this.unmapRange(0, USER_END, onUnmap);

@@ -6,11 +6,10 @@ import { defineSyscall } from '../syscalls/registry.js';
 import { EINVAL, EFAULT, EPERM, ENOSYS, ESRCH } from '../errno.js';
 import { FS, GS } from '../../cpu/regs.js';
 import { SIGKILL, SIGSTOP } from '../signal/signals.js';
+import { TIF_SIGPENDING } from '../entry/thread-info.js';
 
 const TWO32 = 4294967296;
 
-defineSyscall('sys_exit', (k, t, code) => { k.exitTask(t, (code & 0xff) << 8); return 0; });
-defineSyscall('sys_exit_group', (k, t, code) => { k.exitTask(t, (code & 0xff) << 8); return 0; });
 
 defineSyscall('sys_getpid', (_k, t) => t.tgid);
 defineSyscall('sys_gettid', (_k, t) => t.pid);
@@ -19,9 +18,36 @@ defineSyscall('sys_getuid', (_k, t) => t.creds.uid);
 defineSyscall('sys_geteuid', (_k, t) => t.creds.euid);
 defineSyscall('sys_getgid', (_k, t) => t.creds.gid);
 defineSyscall('sys_getegid', (_k, t) => t.creds.egid);
-defineSyscall('sys_getpgrp', (_k, t) => t.tgid);
-defineSyscall('sys_getpgid', (_k, t, pid) => (pid === 0 || pid === t.tgid ? t.tgid : -ESRCH));
-defineSyscall('sys_getsid', (_k, t, pid) => (pid === 0 || pid === t.tgid ? t.tgid : -ESRCH));
+defineSyscall('sys_getpgrp', (_k, t) => t.pgid);
+defineSyscall('sys_getpgid', (k, t, pid) => {
+  const p = pid === 0 ? t : k.tasks.get(pid | 0);
+  return p ? p.pgid : -ESRCH;
+});
+defineSyscall('sys_getsid', (k, t, pid) => {
+  const p = pid === 0 ? t : k.tasks.get(pid | 0);
+  return p ? p.sid : -ESRCH;
+});
+// setpgid: a process may move itself or a child (that has not exec'd: not tracked) into a
+// group of the same session (kernel/sys.c).
+defineSyscall('sys_setpgid', (k, t, pid, pgid) => {
+  pid = pid | 0; pgid = pgid | 0;
+  if (pgid < 0) return -EINVAL;
+  const p = pid === 0 ? t : k.tasks.get(pid);
+  if (!p || (p !== t && p.parent !== t)) return -ESRCH;
+  if (p.sid !== t.sid) return -EPERM;
+  if (p.pid === p.sid) return -EPERM; // a session leader cannot change group
+  const target = pgid === 0 ? p.tgid : pgid;
+  if (target !== p.tgid && ![...k.tasks.values()].some((q) => q.pgid === target && q.sid === t.sid)) return -EPERM;
+  for (const m of p.group) m.pgid = target;
+  return 0;
+});
+defineSyscall('sys_setsid', (k, t) => {
+  if ([...k.tasks.values()].some((q) => q.pgid === t.tgid)) {
+    if (t.pgid === t.tgid) return -EPERM; // already a group leader
+  }
+  for (const m of t.group) { m.sid = t.tgid; m.pgid = t.tgid; }
+  return t.tgid;
+});
 defineSyscall('sys_getresuid', (_k, t, r, e, s) => (t.um.writeU32(r, t.creds.uid) && t.um.writeU32(e, t.creds.euid) && t.um.writeU32(s, t.creds.suid) ? 0 : -EFAULT));
 defineSyscall('sys_getresgid', (_k, t, r, e, s) => (t.um.writeU32(r, t.creds.gid) && t.um.writeU32(e, t.creds.egid) && t.um.writeU32(s, t.creds.sgid) ? 0 : -EFAULT));
 defineSyscall('sys_getgroups', (_k, _t) => 0);
@@ -121,7 +147,7 @@ defineSyscall('sys_sched_getaffinity', (_k, t, pid, len, mask) => {
   b[0] = 1;
   return t.um.write(mask, b) ? 8 : -EFAULT;
 });
-defineSyscall('sys_sched_yield', () => 0);
+defineSyscall('sys_sched_yield', (k) => { k.sched.yieldCurrent(() => {}); return 0; });
 
 // Signals, recorded until delivery exists (the signals issue): actions and the blocked mask.
 const SIG_SETMASK = 2, SIG_BLOCK = 0, SIG_UNBLOCK = 1;
@@ -150,7 +176,7 @@ defineSyscall('sys_rt_sigaction', (_k, t, sig, act, oact, sigsetsize) => {
   }
   return 0;
 });
-defineSyscall('sys_rt_sigprocmask', (_k, t, how, set, oset, sigsetsize) => {
+defineSyscall('sys_rt_sigprocmask', (k, t, how, set, oset, sigsetsize) => {
   if (sigsetsize !== 8) return -EINVAL;
   const old = t.sigmask;
   if (set) {
@@ -163,6 +189,8 @@ defineSyscall('sys_rt_sigprocmask', (_k, t, how, set, oset, sigsetsize) => {
     else return -EINVAL;
   }
   if (oset && !t.um.writeU64(oset, old)) return -EFAULT;
+  // recalc_sigpending(): a signal that was blocked and is now unblocked is acted on at once.
+  if ((t.pending & ~t.sigmask) !== 0n) k.setTif(t, TIF_SIGPENDING);
   return 0;
 });
 

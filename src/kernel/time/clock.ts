@@ -20,6 +20,11 @@ export class Clock {
     if (this.hostTime) return this.host.monotonicNs() - this.bootMonotonicNs;
     return Math.floor((this.cpu.tsc * 1e9) / this.hz);
   }
+  /** The cycle count at which CLOCK_MONOTONIC reads `ns` (for idle time jumps). */
+  cyclesForMonotonic(ns: number): number {
+    return Math.ceil(((ns - 1_000_000_000) * this.hz) / 1e9);
+  }
+
   /** Read a clock by id; null for an unknown clock. */
   read(id: number): number | null {
     switch (id) {

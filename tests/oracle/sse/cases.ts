@@ -115,6 +115,17 @@ function randF32(r: Rng): number {
     default: return (sign | ((127 - 3 + r.int(6)) << 23) | (r.u32() & 0x7fffff)) >>> 0;
   }
 }
+// Dense sets of the values where the rules differ, so that every pair (and rounding mode) occurs.
+const D_DENSE: bigint[] = [
+  0x0000000000000000n, 0x8000000000000000n, 0x0000000000000001n, 0x800fffffffffffffn, 0x0010000000000000n,
+  0x3ff0000000000000n, 0xbff0000000000000n, 0x7fefffffffffffffn, 0x7ff0000000000000n, 0xfff0000000000000n,
+  0x7ff8000000000000n, 0xfff800000000beefn, 0x7ff4000000000000n,
+];
+const F_DENSE: number[] = [
+  0x00000000, 0x80000000, 0x00000001, 0x807fffff, 0x00800000, 0x3f800000, 0xbf800000, 0x7f7fffff,
+  0x7f800000, 0xff800000, 0x7fc00000, 0xffc0beef, 0x7fa00000,
+];
+
 function randI32(r: Rng): number {
   return r.chance(0.3) ? r.pick(INT_SPECIAL32) : r.chance(0.2) ? (r.u32() & 0x00ff00ff) ^ (r.chance(0.5) ? 0xff00ff00 : 0) : r.u32();
 }
@@ -160,7 +171,7 @@ function setLane32(x: Uint8Array, reg: number, lane: number, v: number): void {
   dv.setUint32(reg * 16 + lane * 4, v >>> 0, true);
 }
 
-type Kind = 'f32' | 'f64' | 'int' | 'edge-mul32' | 'edge-div32' | 'edge-mul64' | 'edge-div64';
+type Kind = 'f32' | 'f64' | 'f32z' | 'f64z' | 'int' | 'edge-mul32' | 'edge-div32' | 'edge-mul64' | 'edge-div64';
 
 function baseCase(r: Rng, code: number[]): SseCase {
   const xmm = new Uint8Array(64);
@@ -178,9 +189,11 @@ function fill(r: Rng, c: SseCase, kind: Kind): void {
   for (const reg of [0, 1, 2]) {
     for (let l = 0; l < 4; l++) {
       if (kind === 'f32') setLane32(x, reg, l, randF32(r));
+      else if (kind === 'f32z') setLane32(x, reg, l, r.pick(F_DENSE));
       else if (kind === 'int') setLane32(x, reg, l, randI32(r));
     }
     if (kind === 'f64') for (let l = 0; l < 2; l++) setLane64(x, reg, l, randF64(r));
+    if (kind === 'f64z') for (let l = 0; l < 2; l++) setLane64(x, reg, l, r.pick(D_DENSE));
   }
   for (let l = 0; l < 2; l++) {
     if (kind === 'edge-mul64' || kind === 'edge-div64') {
@@ -224,7 +237,7 @@ for (const [n, op] of FP_ARITH) {
   const feat = (s: string) => (s === 'ps' || s === 'ss' ? 'sse' : 'sse2') as OpCases['feature'];
   for (const [suf, pfx] of [['ps', []], ['pd', [0x66]], ['ss', [0xf3]], ['sd', [0xf2]]] as [string, number[]][]) {
     const single = suf === 'ps' || suf === 'ss';
-    const kinds: Kind[] = [single ? 'f32' : 'f64'];
+    const kinds: Kind[] = [single ? 'f32' : 'f64', single ? 'f32z' : 'f64z'];
     if (n === 'mul' || n === 'div') kinds.push(`edge-${n}${single ? 32 : 64}` as Kind);
     add({ name: `${n}${suf}`, feature: feat(suf), code: [...pfx, 0x0f, op, 0xc1], kind: kinds, n: 400 });
   }
@@ -243,17 +256,17 @@ for (const [suf, pfx] of [['ps', []], ['pd', [0x66]], ['ss', [0xf3]], ['sd', [0x
   const single = suf === 'ps' || suf === 'ss';
   add({
     name: `cmp${suf}`, feature: single ? 'sse' : 'sse2', code: (r) => [...pfx, 0x0f, 0xc2, 0xc1, r.chance(0.9) ? r.int(8) : r.int(256)],
-    kind: single ? 'f32' : 'f64', n: 500,
+    kind: single ? ['f32', 'f32z'] : ['f64', 'f64z'], n: 500,
   });
 }
 // COMIS/UCOMIS: flags out.
-add({ name: 'ucomiss', feature: 'sse', code: [0x0f, 0x2e, 0xc1], kind: 'f32', n: 300 });
-add({ name: 'comiss', feature: 'sse', code: [0x0f, 0x2f, 0xc1], kind: 'f32', n: 300 });
-add({ name: 'ucomisd', feature: 'sse2', code: [0x66, 0x0f, 0x2e, 0xc1], kind: 'f64', n: 300 });
-add({ name: 'comisd', feature: 'sse2', code: [0x66, 0x0f, 0x2f, 0xc1], kind: 'f64', n: 300 });
+add({ name: 'ucomiss', feature: 'sse', code: [0x0f, 0x2e, 0xc1], kind: ['f32', 'f32z'], n: 300 });
+add({ name: 'comiss', feature: 'sse', code: [0x0f, 0x2f, 0xc1], kind: ['f32', 'f32z'], n: 300 });
+add({ name: 'ucomisd', feature: 'sse2', code: [0x66, 0x0f, 0x2e, 0xc1], kind: ['f64', 'f64z'], n: 300 });
+add({ name: 'comisd', feature: 'sse2', code: [0x66, 0x0f, 0x2f, 0xc1], kind: ['f64', 'f64z'], n: 300 });
 // Conversions between FP formats and to/from integers.
-add({ name: 'cvtps2pd', feature: 'sse2', code: [0x0f, 0x5a, 0xc1], kind: 'f32', n: 300 });
-add({ name: 'cvtpd2ps', feature: 'sse2', code: [0x66, 0x0f, 0x5a, 0xc1], kind: 'f64', n: 400 });
+add({ name: 'cvtps2pd', feature: 'sse2', code: [0x0f, 0x5a, 0xc1], kind: ['f32', 'f32z'], n: 300 });
+add({ name: 'cvtpd2ps', feature: 'sse2', code: [0x66, 0x0f, 0x5a, 0xc1], kind: ['f64', 'f64z'], n: 400 });
 add({ name: 'cvtss2sd', feature: 'sse2', code: [0xf3, 0x0f, 0x5a, 0xc1], kind: 'f32', n: 300 });
 add({ name: 'cvtsd2ss', feature: 'sse2', code: [0xf2, 0x0f, 0x5a, 0xc1], kind: 'f64', n: 400 });
 add({ name: 'cvtdq2ps', feature: 'sse2', code: [0x0f, 0x5b, 0xc1], kind: 'int', n: 300 });
@@ -369,12 +382,12 @@ add({ name: 'pinsrw-m16', feature: 'sse2', code: (r) => [0x66, 0x0f, 0xc4, 0x02,
 add({ name: 'pextrw', feature: 'sse2', code: (r) => [0x66, 0x0f, 0xc5, 0xc1, r.int(256)], kind: 'int', n: 10 });
 
 // SSE3.
-add({ name: 'addsubps', feature: 'sse3', code: [0xf2, 0x0f, 0xd0, 0xc1], kind: 'f32', n: 200 });
-add({ name: 'addsubpd', feature: 'sse3', code: [0x66, 0x0f, 0xd0, 0xc1], kind: 'f64', n: 200 });
-add({ name: 'haddps', feature: 'sse3', code: [0xf2, 0x0f, 0x7c, 0xc1], kind: 'f32', n: 200 });
-add({ name: 'haddpd', feature: 'sse3', code: [0x66, 0x0f, 0x7c, 0xc1], kind: 'f64', n: 200 });
-add({ name: 'hsubps', feature: 'sse3', code: [0xf2, 0x0f, 0x7d, 0xc1], kind: 'f32', n: 200 });
-add({ name: 'hsubpd', feature: 'sse3', code: [0x66, 0x0f, 0x7d, 0xc1], kind: 'f64', n: 200 });
+add({ name: 'addsubps', feature: 'sse3', code: [0xf2, 0x0f, 0xd0, 0xc1], kind: ['f32', 'f32z'], n: 200 });
+add({ name: 'addsubpd', feature: 'sse3', code: [0x66, 0x0f, 0xd0, 0xc1], kind: ['f64', 'f64z'], n: 200 });
+add({ name: 'haddps', feature: 'sse3', code: [0xf2, 0x0f, 0x7c, 0xc1], kind: ['f32', 'f32z'], n: 200 });
+add({ name: 'haddpd', feature: 'sse3', code: [0x66, 0x0f, 0x7c, 0xc1], kind: ['f64', 'f64z'], n: 200 });
+add({ name: 'hsubps', feature: 'sse3', code: [0xf2, 0x0f, 0x7d, 0xc1], kind: ['f32', 'f32z'], n: 200 });
+add({ name: 'hsubpd', feature: 'sse3', code: [0x66, 0x0f, 0x7d, 0xc1], kind: ['f64', 'f64z'], n: 200 });
 add({ name: 'movddup', feature: 'sse3', code: [0xf2, 0x0f, 0x12, 0xc1], kind: 'int', n: 3 });
 add({ name: 'movsldup', feature: 'sse3', code: [0xf3, 0x0f, 0x12, 0xc1], kind: 'int', n: 3 });
 add({ name: 'movshdup', feature: 'sse3', code: [0xf3, 0x0f, 0x16, 0xc1], kind: 'int', n: 3 });
@@ -407,8 +420,8 @@ for (const [n, op, kind] of [['roundps', 0x08, 'f32'], ['roundpd', 0x09, 'f64'],
 for (const [n, op, kind] of [['blendps', 0x0c, 'int'], ['blendpd', 0x0d, 'int'], ['pblendw', 0x0e, 'int'], ['mpsadbw', 0x42, 'int']] as [string, number, Kind][]) {
   add({ name: n, feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, op, 0xc1, r.int(256)], kind, n: 20 });
 }
-add({ name: 'dpps', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x40, 0xc1, r.int(256)], kind: 'f32', n: 300 });
-add({ name: 'dppd', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x41, 0xc1, r.int(256)], kind: 'f64', n: 300 });
+add({ name: 'dpps', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x40, 0xc1, r.int(256)], kind: ['f32', 'f32z'], n: 300 });
+add({ name: 'dppd', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x41, 0xc1, r.int(256)], kind: ['f64', 'f64z'], n: 300 });
 add({ name: 'insertps', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x21, 0xc1, r.int(256)], kind: 'int', n: 20 });
 add({ name: 'insertps-m32', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x21, 0x02, r.int(256)], kind: 'int', n: 10 });
 add({ name: 'extractps', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x17, 0xc8, r.int(256)], kind: 'int', n: 10 });
@@ -440,6 +453,47 @@ const strInputs = (r: Rng, c: SseCase) => {
 for (const [n, op] of [['pcmpestrm', 0x60], ['pcmpestri', 0x61], ['pcmpistrm', 0x62], ['pcmpistri', 0x63]] as [string, number][]) {
   add({ name: n, feature: 'sse4.2', code: (r) => [0x66, 0x0f, 0x3a, op, 0xc1, r.int(128)], kind: 'int', n: 400, tweak: strInputs });
 }
+
+// More memory forms: widths, alignment rules (legacy SSE m128 needs 16-byte alignment, except
+// the unaligned moves and the SSE4.2 string compares).
+const mis = (r: Rng, c: SseCase) => { c.rdx += BigInt(r.pick([0, 16, 1, 4, 8, 12])); };
+add({ name: 'cmpps-m128', feature: 'sse', code: (r) => [0x0f, 0xc2, 0x02, r.int(8)], kind: 'f32', n: 20, tweak: mis });
+add({ name: 'comiss-m32', feature: 'sse', code: [0x0f, 0x2f, 0x02], kind: 'f32', n: 10, tweak: mis });
+add({ name: 'ucomisd-m64', feature: 'sse2', code: [0x66, 0x0f, 0x2e, 0x02], kind: 'f64', n: 10, tweak: mis });
+add({ name: 'sqrtss-m32', feature: 'sse', code: [0xf3, 0x0f, 0x51, 0x02], kind: 'f32', n: 10, tweak: mis });
+add({ name: 'minpd-m128', feature: 'sse2', code: [0x66, 0x0f, 0x5d, 0x02], kind: 'f64', n: 10, tweak: mis });
+add({ name: 'cvtps2pd-m64', feature: 'sse2', code: [0x0f, 0x5a, 0x02], kind: 'f32', n: 10, tweak: mis });
+add({ name: 'cvtdq2pd-m64', feature: 'sse2', code: [0xf3, 0x0f, 0xe6, 0x02], kind: 'int', n: 5, tweak: mis });
+add({ name: 'cvtss2sd-m32', feature: 'sse2', code: [0xf3, 0x0f, 0x5a, 0x02], kind: 'f32', n: 10, tweak: mis });
+add({ name: 'cvttss2si-m32', feature: 'sse', code: [0xf3, 0x0f, 0x2c, 0x02], kind: 'f32', n: 10, tweak: mis });
+add({ name: 'pshufd-m128', feature: 'sse2', code: (r) => [0x66, 0x0f, 0x70, 0x02, r.int(256)], kind: 'int', n: 6, tweak: mis });
+add({ name: 'psllw-m128', feature: 'sse2', code: [0x66, 0x0f, 0xf1, 0x02], kind: 'int', n: 6, tweak: mis });
+add({ name: 'pshufb-m128', feature: 'ssse3', code: [0x66, 0x0f, 0x38, 0x00, 0x02], kind: 'int', n: 6, tweak: mis });
+add({ name: 'palignr-m128', feature: 'ssse3', code: (r) => [0x66, 0x0f, 0x3a, 0x0f, 0x02, r.int(32)], kind: 'int', n: 6, tweak: mis });
+add({ name: 'ptest-m128', feature: 'sse4.1', code: [0x66, 0x0f, 0x38, 0x17, 0x02], kind: 'int', n: 6, tweak: mis });
+add({ name: 'pmovsxbq-m16', feature: 'sse4.1', code: [0x66, 0x0f, 0x38, 0x22, 0x02], kind: 'int', n: 4, tweak: mis });
+add({ name: 'pmovzxwd-m64', feature: 'sse4.1', code: [0x66, 0x0f, 0x38, 0x33, 0x02], kind: 'int', n: 4, tweak: mis });
+add({ name: 'roundsd-m64', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x0b, 0x02, r.int(16)], kind: 'f64', n: 10, tweak: mis });
+add({ name: 'pextrq-m64', feature: 'sse4.1', code: (r) => [0x66, 0x48, 0x0f, 0x3a, 0x16, 0x0a, r.int(4)], kind: 'int', n: 4, tweak: mis });
+add({ name: 'pinsrb-m8', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x20, 0x02, r.int(32)], kind: 'int', n: 4, tweak: mis });
+add({ name: 'extractps-m32', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x17, 0x0a, r.int(8)], kind: 'int', n: 4, tweak: mis });
+add({ name: 'dpps-m128', feature: 'sse4.1', code: (r) => [0x66, 0x0f, 0x3a, 0x40, 0x02, r.int(256)], kind: 'f32', n: 6, tweak: mis });
+add({ name: 'pcmpistri-m128', feature: 'sse4.2', code: (r) => [0x66, 0x0f, 0x3a, 0x63, 0x02, r.int(128)], kind: 'int', n: 20, tweak: (r, c) => {
+  strInputs(r, c);
+  for (let k = 0; k < 64; k++) c.mem[k] = c.xmm[16 + (k & 15)];
+  c.rdx = BigInt(DATA_ADDR + r.int(40));
+} });
+add({ name: 'pcmpestri-w', feature: 'sse4.2', code: (r) => [0x66, 0x48, 0x0f, 0x3a, 0x61, 0xc1, r.int(128)], kind: 'int', n: 100, tweak: (r, c) => {
+  strInputs(r, c);
+  if (r.chance(0.3)) c.rax |= 0x100000000n;
+  if (r.chance(0.3)) c.rdx = BigInt.asUintN(64, -(1n << BigInt(32 + r.int(31))));
+} });
+add({ name: 'pcmpestrm-w', feature: 'sse4.2', code: (r) => [0x66, 0x48, 0x0f, 0x3a, 0x60, 0xc1, r.int(128)], kind: 'int', n: 60, tweak: (r, c) => {
+  strInputs(r, c);
+  if (r.chance(0.3)) c.rax |= 0x100000000n;
+} });
+add({ name: 'crc32-r8-rex', feature: 'sse4.2', code: [0xf2, 0x48, 0x0f, 0x38, 0xf0, 0xc1], kind: 'int', n: 10 });
+add({ name: 'crc32-ah', feature: 'sse4.2', code: [0xf2, 0x0f, 0x38, 0xf0, 0xc4], kind: 'int', n: 10 });
 
 /** Every form's cases, in a fixed order. */
 export function allCases(): OpCases[] {

@@ -88,8 +88,8 @@ export const ENTRY_BYTES =
   'aPkAAADraWYPH4QAAAAAAGj6AAAA61lmDx+EAAAAAABo+wAAAOtJZg8fhAAAAAAAaPwAAADrOWYPH4QAAAAAAGj9AAAA6ylm' +
   'Dx+EAAAAAABo/gAAAOsZZg8fhAAAAAAAaP8AAADrCWYPH4QAAAAAAFdWUlFQQVBBUUFSQVNTVUFUQVVBVkFXMdIxyUUxwEUx' +
   'yUUx0kUx2zHbMe1FMeRFMe1FMfZFMf/ox+r//0iJ50iLdCR4SMdEJHj/////6A7r//7pz+r//2r/V1ZSUVBBUEFRQVJBU1NV' +
-  'QVRBVUFWQVcx0jHJRTHARTHJRTHSRTHbMdsx7UUx5EUx7UUx9kUx/+hu6v//SInn6NPq//7phOr//7ja////DwcAAAAAAAAA' +
-  'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' +
+  'QVRBVUFWQVcx0jHJRTHARTHJRTHSRTHbMdsx7UUx5EUx7UUx9kUx/+hu6v//SInn6NPq//7phOr//7ja////DwdIiefoz+r/' +
+  '/ukJ6v//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' +
   'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' +
   'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' +
   'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' +
@@ -135,7 +135,7 @@ export const ENTRY_SYMBOLS: Readonly<Record<string, number>> = {
   _edata:                                     8192,
   _end:                                       8192,
   _erodata:                                   8192,
-  _etext:                                     5753,
+  _etext:                                     5766,
   _sdata:                                     8192,
   _text:                                      0,
   asm_common_interrupt:                       5584,
@@ -174,6 +174,7 @@ export const ENTRY_SYMBOLS: Readonly<Record<string, number>> = {
   paranoid_exit:                              1675,
   restore_regs_and_return_to_kernel:          182,
   restore_regs_and_return_to_kernel_or_user:  1682,
+  ret_from_fork:                              5753,
   swapgs_restore_regs_and_return_to_usermode: 143,
   syscall_return_via_sysret:                  108,
 };
@@ -182,7 +183,7 @@ export const ENTRY_SYMBOLS: Readonly<Record<string, number>> = {
  * them with the sources, so an edit without `npm run build:asm` fails with Node alone.
  */
 export const ENTRY_INPUTS: Readonly<Record<string, string>> = {
-  'entry_64.S': 'a829985a18fca598a55802d6db2397c9ec56f0c722fdbd768d6551c0f223004b',
+  'entry_64.S': '1517052b34671dae459be94adbe98e9234b5a102da8e5d1c9b7b07342dec5b0c',
   'kernel.lds': 'd708723843c873179440625d1de0a9283470f4c1ba64d8ccdd66bf6ff3ae3799',
 };
 /** The native-call slot each TypeScript function was bound to when the image was linked. */
@@ -207,5 +208,6 @@ export const ENTRY_NATIVES: Readonly<Record<string, number>> = {
   exc_segment_not_present: 11,
   exc_simd_coprocessor_error: 18,
   exc_stack_segment: 12,
+  ret_from_fork_work: 21,
   spurious_interrupt: 20,
 };

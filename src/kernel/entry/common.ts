@@ -1,0 +1,59 @@
+// The generic entry/exit work (Linux's kernel/entry/common.c and syscall-common.c): what runs
+// on every entry from user mode and on every return to it.
+//
+//   enter_from_user_mode: context tracking's user_exit (with --context-tracking=force).
+//   syscall entry work:   tracing hooks (ptrace, seccomp, audit arrive later) when
+//                         thread_info.syscall_work has bits set.
+//   exit_to_user_mode:    the loop over thread_info.flags, run "with interrupts off" and
+//                         repeated until no work is left: reschedule, signals, notify-resume,
+//                         user-return notifiers; then context tracking's user_enter.
+//
+// Interrupts: TypeScript runs between two instructions, so no interrupt can split it. Where
+// Linux enables interrupts inside the loop, irqWindow() takes the interrupts that became due
+// meanwhile (modeled time advances as the kernel works), so an interrupt that sets work during
+// the loop is honoured before the return — the property the loop exists for.
+
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../process/task.js';
+import {
+  EXIT_TO_USER_MODE_WORK, TIF_NEED_RESCHED, TIF_SIGPENDING, TIF_NOTIFY_RESUME, TIF_USER_RETURN_NOTIFY,
+  TIF_NOTIFY_SIGNAL, TIF_UPROBE,
+} from './thread-info.js';
+
+/**
+ * Run the exit-to-user work for the current task, then `done` (the rest of the native call).
+ * If the task must give up the CPU, the remaining loop and `done` become its continuation.
+ */
+export function exitToUserMode(k: Kernel, t: Task, done: () => void): void {
+  for (let rounds = 0; ; rounds++) {
+    let flags = k.tif(t);
+    if ((flags & EXIT_TO_USER_MODE_WORK) === 0) break;
+    k.workRounds++;
+    // local_irq_enable_exit_to_user(): interrupts that came due may set more work.
+    k.irqWindow();
+    flags = k.tif(t);
+    if (flags & (1 << TIF_NEED_RESCHED)) {
+      k.clearTif(t, TIF_NEED_RESCHED);
+      k.sched.yieldCurrent(() => exitToUserMode(k, t, done));
+      return;
+    }
+    if (flags & ((1 << TIF_SIGPENDING) | (1 << TIF_NOTIFY_SIGNAL))) {
+      k.clearTif(t, TIF_NOTIFY_SIGNAL);
+      // arch_do_signal_or_restart(): signal delivery arrives with the signals issue; until then
+      // a pending signal's default action is taken here.
+      if (!k.handleSignals(t)) return; // the task is gone
+    }
+    if (flags & (1 << TIF_UPROBE)) k.clearTif(t, TIF_UPROBE);
+    if (flags & (1 << TIF_NOTIFY_RESUME)) {
+      k.clearTif(t, TIF_NOTIFY_RESUME);
+      k.resumeUserModeWork(t);
+    }
+    if (flags & (1 << TIF_USER_RETURN_NOTIFY)) {
+      k.clearTif(t, TIF_USER_RETURN_NOTIFY);
+      for (const fn of k.userReturnNotifiers) fn(t);
+    }
+    if (rounds > 1000) k.panic('exit-to-user work never settles');
+  }
+  k.contextTracking.userEnter(t);
+  done();
+}

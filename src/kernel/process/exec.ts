@@ -1,0 +1,133 @@
+// execve and execveat (fs/exec.c, fs/binfmt_elf.c, fs/binfmt_script.c). The new program gets a
+// fresh address space and a pt_regs frame holding only its entry point and stack: RCX no longer
+// equals RIP, so the return goes by IRET — execve is a "full register" system call.
+
+import { defineSyscall } from '../syscalls/registry.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from './task.js';
+import { Mm } from '../mm/mm.js';
+import { UserMemory } from '../mm/uaccess.js';
+import { loadExecutable } from '../../loader/load.js';
+import { ElfError } from '../../loader/elf.js';
+import { resolvePath, AT_FDCWD, AT_EMPTY_PATH } from '../fs/syscalls.js';
+import { FEATURES } from '../../cpu/cpuid.js';
+import { FIXED1, IF, FS } from '../../cpu/regs.js';
+import { __USER_CS, __USER_DS } from '../arch/layout.js';
+import { REG_NAMES } from './fork.js';
+import { E2BIG, EFAULT, ENOEXEC, ENOENT, EACCES, ELOOP, EISDIR, ENOMEM } from '../errno.js';
+
+const MAX_ARG_STRLEN = 131072;
+const MAX_ARGS = 65536;
+const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000;
+
+function readStrings(t: Task, addr: number): string[] | number {
+  const out: string[] = [];
+  if (addr === 0) return out;
+  for (let i = 0; ; i++) {
+    if (i >= MAX_ARGS) return -E2BIG;
+    const p = t.um.readPtr(addr + i * 8);
+    if (p === null) return -EFAULT;
+    if (p === 0) return out;
+    const s = t.um.readCString(p, MAX_ARG_STRLEN);
+    if (s === null) return -EFAULT;
+    out.push(s);
+  }
+}
+
+/** Read a whole host file; bytes or -errno. */
+function readFile(k: Kernel, path: string): Uint8Array | number {
+  const st = k.host.stat(path, true);
+  if (typeof st === 'number') return st;
+  if ((st.mode & S_IFMT) === S_IFDIR) return -EISDIR;
+  if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
+  if ((st.mode & 0o111) === 0) return -EACCES;
+  const h = k.host.open(path, 0, 0);
+  if (h < 0) return h;
+  const buf = new Uint8Array(st.size);
+  let got = 0;
+  while (got < st.size) {
+    const n = k.host.read(h, buf.subarray(got), got);
+    if (n <= 0) break;
+    got += n;
+  }
+  k.host.close(h);
+  return buf.subarray(0, got);
+}
+
+export function doExecve(k: Kernel, t: Task, path: string, argv: string[], envp: string[], depth = 0): number {
+  if (depth > 4) return -ELOOP;
+  const file = readFile(k, path);
+  if (typeof file === 'number') return file;
+  // binfmt_script: "#!interpreter [one argument]" runs the interpreter with the script's path.
+  if (file.length >= 2 && file[0] === 0x23 && file[1] === 0x21) {
+    const end = file.indexOf(0x0a);
+    const line = new TextDecoder().decode(file.subarray(2, end < 0 ? Math.min(file.length, 256) : end)).trim();
+    if (!line) return -ENOEXEC;
+    const sp = line.search(/[ \t]/);
+    const interp = sp < 0 ? line : line.slice(0, sp);
+    const opt = sp < 0 ? '' : line.slice(sp).trim();
+    const nargv = [interp, ...(opt ? [opt] : []), path, ...argv.slice(1)];
+    const ip = resolvePath(t, AT_FDCWD, interp);
+    if (typeof ip === 'number') return ip;
+    return doExecve(k, t, ip, nargv, envp, depth + 1);
+  }
+  const mm = new Mm(k.phys, k.frames, (root) => k.ks.shareKernelHalf(root));
+  const um = new UserMemory(mm, k.cpu.mem);
+  let loaded;
+  try {
+    loaded = loadExecutable(mm, um, file, {
+      argv, envp, execfn: path, random16: k.host.randomBytes(16), hwcap: FEATURES.leaf1Edx, hwcap2: 0,
+      uid: t.creds.uid, euid: t.creds.euid, gid: t.creds.gid, egid: t.creds.egid, minsigstksz: 2048, vdso: 0,
+    }, () => {});
+  } catch (e) {
+    mm.destroy(() => {});
+    if (e instanceof ElfError) return e.kind === 'not-elf' || e.kind === 'wrong-arch' || e.kind === 'dynamic' ? -ENOEXEC : -ENOMEM;
+    throw e;
+  }
+  // The point of no return: drop the old image.
+  const old = t.mm;
+  if (--old.users === 0) old.destroy((va) => k.cpu.mem.flushPage(va));
+  t.mm = mm;
+  t.um = um;
+  k.cpu.setCr3(mm.pt.root);
+  if (t.vforkDone) { const q = t.vforkDone; t.vforkDone = null; q.wake(); }
+  t.files.closeOnExec();
+  // Handlers do not survive exec; ignored signals stay ignored.
+  const acts = new Map(t.sigactions);
+  t.sigactions = new Map();
+  for (const [sig, a] of acts) if (a.handler === 1) t.sigactions.set(sig, { handler: 1, flags: 0, restorer: 0, mask: 0n });
+  t.exePath = path;
+  t.comm = path.split('/').pop()!.slice(0, 15);
+  t.fsBase = 0;
+  t.gsBase = 0;
+  const cpu = k.cpu;
+  cpu.segBaseLo[FS] = 0; cpu.segBaseHi[FS] = 0;
+  cpu.kernelGsBaseLo = 0; cpu.kernelGsBaseHi = 0;
+  // start_thread(): a clean frame. Every register zero, as ELF_PLAT_INIT leaves them.
+  const regs = k.regs;
+  regs.base = t.kstackTop - 168;
+  for (const r of REG_NAMES) if (r !== 'orig_rax') regs.set(r, 0, 0);
+  regs.setNum('rip', loaded.entry);
+  regs.setNum('rsp', loaded.sp);
+  regs.set('cs', __USER_CS, 0);
+  regs.set('ss', __USER_DS, 0);
+  regs.set('eflags', FIXED1 | IF, 0);
+  return 0;
+}
+
+function execveat(k: Kernel, t: Task, dirfd: number, pathAddr: number, argvAddr: number, envpAddr: number, flags: number): number {
+  const p = t.um.readCString(pathAddr, 4096);
+  if (p === null) return -EFAULT;
+  if (p === '' && !(flags & AT_EMPTY_PATH)) return -ENOENT;
+  const argv = readStrings(t, argvAddr);
+  if (typeof argv === 'number') return argv;
+  const envp = readStrings(t, envpAddr);
+  if (typeof envp === 'number') return envp;
+  const path = p === '' ? (t.files.get(dirfd | 0)?.path ?? null) : resolvePath(t, dirfd, p);
+  if (path === null) return -ENOENT;
+  if (typeof path === 'number') return path;
+  return doExecve(k, t, path, argv, envp);
+}
+
+defineSyscall('sys_execve', (k, t, path, argv, envp) => execveat(k, t, AT_FDCWD, path, argv, envp, 0));
+defineSyscall('sys_execveat', (k, t, dirfd, path, argv, envp, flags) => execveat(k, t, dirfd, path, argv, envp, flags | 0));

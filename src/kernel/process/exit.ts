@@ -1,0 +1,148 @@
+// Ending tasks and reaping them (kernel/exit.c): exit, exit_group, wait4, waitid, and the
+// zombie state in between. Wait statuses are encoded as Linux encodes them: (code << 8) for an
+// exit, the signal number (with 0x80 for a core dump) for a death by signal.
+
+import { defineSyscall } from '../syscalls/registry.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from './task.js';
+import { ECHILD, EFAULT, EINVAL } from '../errno.js';
+import { SIGCHLD } from '../signal/signals.js';
+
+const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
+const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
+const P_ALL = 0, P_PID = 1, P_PGID = 2;
+const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+
+/** do_exit(): the task becomes a zombie (or goes away at once if nobody will reap it). */
+export function doExit(k: Kernel, t: Task, status: number): void {
+  if (t.state === 'zombie' || t.state === 'dead') return;
+  t.exitStatus = status;
+  // clear_child_tid: zero the word and wake a futex waiter on it (pthread_join relies on it).
+  if (t.clearChildTid) {
+    t.um.writeU32(t.clearChildTid, 0);
+    k.futexWake(t, t.clearChildTid, 1);
+  }
+  if (--t.files.users === 0) t.files.closeAll();
+  if (--t.mm.users === 0) t.mm.destroy((va) => k.cpu.mem.flushPage(va));
+  t.group.delete(t);
+  if (t.vforkDone) { const q = t.vforkDone; t.vforkDone = null; q.wake(); }
+  k.sched.remove(t);
+  // Orphans go to the first process (init), as Linux reparents to the child reaper.
+  const init = k.tasks.get(1);
+  for (const c of t.children) {
+    c.parent = init && init !== t ? init : null;
+    if (c.parent) c.parent.children.add(c);
+    else if (c.state === 'zombie') release(k, c);
+  }
+  t.children.clear();
+  const autoReap = t.exitSignal === -1 || !t.parent || t.parent.state === 'zombie' || t.parent.state === 'dead' || ignoresChildren(t.parent);
+  t.state = 'zombie';
+  if (autoReap) release(k, t);
+  else {
+    t.parent!.childWait.wake();
+    if (t.exitSignal > 0) k.signalTask(t.parent!, t.exitSignal === SIGCHLD ? SIGCHLD : t.exitSignal);
+  }
+  if (t.pid === 1 || (k.initTgid === t.tgid && t.group.size === 0)) {
+    // The first process is gone: the run is over, with its status (as a shell reports it).
+    const code = (status & 0x7f) !== 0 ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+    k.finish(code);
+  }
+  if (k.current === t) k.sched.pending = true;
+}
+
+function ignoresChildren(p: Task): boolean {
+  const act = p.sigactions.get(SIGCHLD);
+  return !!act && (act.handler === 1 /* SIG_IGN */ || (act.flags & 0x2) !== 0 /* SA_NOCLDWAIT */);
+}
+
+/** Forget a reaped task: its pid, its kernel stack. */
+function release(k: Kernel, t: Task): void {
+  t.state = 'dead';
+  k.tasks.delete(t.pid);
+  t.parent?.children.delete(t);
+  k.retireStack(t.kstackTop);
+}
+
+defineSyscall('sys_exit', (k, t, code) => { doExit(k, t, (code & 0xff) << 8); return 0; });
+defineSyscall('sys_exit_group', (k, t, code) => { exitGroup(k, t, (code & 0xff) << 8); return 0; });
+
+/** Every thread of the group exits with the same status. */
+export function exitGroup(k: Kernel, t: Task, status: number): void {
+  for (const other of [...t.group]) if (other !== t) doExit(k, other, status);
+  doExit(k, t, status);
+}
+
+function matches(t: Task, c: Task, pid: number, options: number): boolean {
+  if (pid > 0 && c.tgid !== pid) return false;
+  if (pid === 0 && c.pgid !== t.pgid) return false;
+  if (pid < -1 && c.pgid !== -pid) return false;
+  // __WCLONE selects children whose exit signal is not SIGCHLD; __WALL takes both.
+  if (!(options & __WALL) && ((options & __WCLONE) !== 0) !== (c.exitSignal !== SIGCHLD)) return false;
+  return true;
+}
+
+/** Children of the whole thread group (wait() sees the group's children, not one thread's). */
+function childrenOf(t: Task): Task[] {
+  const out: Task[] = [];
+  for (const m of t.group.size ? t.group : new Set([t])) for (const c of m.children) out.push(c);
+  return out;
+}
+
+defineSyscall('sys_wait4', (k, t, pid, statusAddr, options, rusage) => {
+  pid = pid | 0;
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
+  const attempt = (): number => {
+    const kids = childrenOf(t).filter((c) => matches(t, c, pid, options));
+    if (kids.length === 0) return -ECHILD;
+    const z = kids.find((c) => c.state === 'zombie');
+    if (z) {
+      if (statusAddr && !t.um.writeU32(statusAddr, z.exitStatus!)) return -EFAULT;
+      if (rusage && !t.um.write(rusage, new Uint8Array(144))) return -EFAULT;
+      release(k, z);
+      return z.tgid;
+    }
+    if (options & WNOHANG) return 0;
+    return k.sleep(t, [t.childWait], attempt);
+  };
+  return attempt();
+});
+
+defineSyscall('sys_waitid', (k, t, idtype, id, infop, options) => {
+  if (options & ~(WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
+  if (!(options & (WEXITED | WUNTRACED | WCONTINUED))) return -EINVAL;
+  let pid: number;
+  if (idtype === P_ALL) pid = -1;
+  else if (idtype === P_PID) { if ((id | 0) <= 0) return -EINVAL; pid = id | 0; }
+  else if (idtype === P_PGID) pid = (id | 0) === 0 ? 0 : -(id | 0);
+  else return -EINVAL;
+  const attempt = (): number => {
+    const kids = childrenOf(t).filter((c) => matches(t, c, pid, options));
+    if (kids.length === 0) return -ECHILD;
+    const z = (options & WEXITED) ? kids.find((c) => c.state === 'zombie') : undefined;
+    if (z) {
+      if (infop) {
+        // siginfo_t for SIGCHLD: si_signo, si_errno, si_code, then si_pid, si_uid, si_status.
+        const b = new Uint8Array(128);
+        const dv = new DataView(b.buffer);
+        const st = z.exitStatus!;
+        const killed = (st & 0x7f) !== 0;
+        dv.setInt32(0, SIGCHLD, true);
+        dv.setInt32(8, killed ? ((st & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED, true);
+        dv.setInt32(16, z.tgid, true);
+        dv.setUint32(20, z.creds.uid, true);
+        dv.setInt32(24, killed ? st & 0x7f : (st >> 8) & 0xff, true);
+        if (!t.um.write(infop, b)) return -EFAULT;
+      }
+      if (!(options & WNOWAIT)) release(k, z);
+      return 0;
+    }
+    if (options & WNOHANG) {
+      if (infop && !t.um.write(infop, new Uint8Array(128))) return -EFAULT;
+      return 0;
+    }
+    return k.sleep(t, [t.childWait], attempt);
+  };
+  return attempt();
+});
+
+export { CLD_EXITED };

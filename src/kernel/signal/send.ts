@@ -1,0 +1,107 @@
+// Sending signals (kernel/signal.c), with Linux's default actions. Handlers installed with
+// rt_sigaction are recorded but not yet called (that arrives with the signals issue): such a
+// signal stays pending and is not acted on. A default action of "terminate" or "core" kills the
+// whole thread group at its next return to user mode; "ignore" drops the signal.
+
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../process/task.js';
+import { defineSyscall } from '../syscalls/registry.js';
+import { TIF_SIGPENDING } from '../entry/thread-info.js';
+import { exitGroup } from '../process/exit.js';
+import {
+  SIGCHLD, SIGCONT, SIGURG, SIGWINCH, SIGKILL, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGQUIT, SIGILL, SIGTRAP,
+  SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS,
+} from './signals.js';
+import { EINVAL, ESRCH } from '../errno.js';
+
+const SIG_DFL = 0, SIG_IGN = 1;
+const DEFAULT_IGNORE = new Set([SIGCHLD, SIGURG, SIGWINCH, SIGCONT]);
+const DEFAULT_STOP = new Set([SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]);
+/** Signals whose default action dumps core (status bit 0x80 only if a core was written: never here). */
+export const DEFAULT_CORE = new Set([SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS]);
+
+function bit(sig: number): bigint {
+  return 1n << BigInt(sig - 1);
+}
+
+export function sendSignal(k: Kernel, t: Task, sig: number): void {
+  if (t.state === 'zombie' || t.state === 'dead') return;
+  const act = t.sigactions.get(sig);
+  const handler = act?.handler ?? SIG_DFL;
+  if (sig !== SIGKILL && sig !== SIGSTOP) {
+    if (handler === SIG_IGN) return;
+    if (handler === SIG_DFL && DEFAULT_IGNORE.has(sig)) return;
+  }
+  t.pending |= bit(sig);
+  if (sig === SIGKILL || (t.sigmask & bit(sig)) === 0n) {
+    k.setTif(t, TIF_SIGPENDING);
+    // An interruptible sleep ends: the system call returns -EINTR (sleepInSyscall checks).
+    if (t.state === 'sleeping') k.sched.wake(t);
+  }
+}
+
+/** Is a signal pending that would interrupt a sleep? */
+export function signalPending(t: Task): boolean {
+  return (t.pending & ~t.sigmask) !== 0n || (t.pending & bit(SIGKILL)) !== 0n;
+}
+
+/**
+ * At the return to user mode: act on pending, unblocked signals whose action is the default.
+ * Returns false if the task was killed.
+ */
+export function handleSignals(k: Kernel, t: Task): boolean {
+  for (let sig = 1; sig <= 64; sig++) {
+    const b = bit(sig);
+    if ((t.pending & b) === 0n) continue;
+    if (sig !== SIGKILL && (t.sigmask & b) !== 0n) continue;
+    const handler = t.sigactions.get(sig)?.handler ?? SIG_DFL;
+    if (handler !== SIG_DFL && sig !== SIGKILL) continue; // awaits handler delivery (signals issue)
+    t.pending &= ~b;
+    if (DEFAULT_IGNORE.has(sig) || DEFAULT_STOP.has(sig)) continue; // job control stops: not yet
+    if (k.opts.traceSyscalls) k.opts.log(`+++ killed by ${sigName(sig)} +++`);
+    exitGroup(k, t, sig);
+    return false;
+  }
+  return true;
+}
+
+function sigName(sig: number): string {
+  return ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1',
+    'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM'][sig] ?? `signal ${sig}`;
+}
+
+function groupTarget(k: Kernel, tgid: number): Task | null {
+  const leader = k.tasks.get(tgid);
+  return leader && leader.tgid === tgid ? leader : null;
+}
+
+defineSyscall('sys_kill', (k, t, pid, sig) => {
+  pid = pid | 0; sig = sig | 0;
+  if (sig < 0 || sig > 64) return -EINVAL;
+  let targets: Task[];
+  if (pid > 0) { const p = groupTarget(k, pid); targets = p ? [p] : []; }
+  else if (pid === 0) targets = [...k.tasks.values()].filter((q) => q.pgid === t.pgid && q.isLeader);
+  else if (pid === -1) targets = [...k.tasks.values()].filter((q) => q.isLeader && q.tgid !== 1 && q !== t);
+  else targets = [...k.tasks.values()].filter((q) => q.pgid === -pid && q.isLeader);
+  if (targets.length === 0) return -ESRCH;
+  if (sig === 0) return 0;
+  for (const q of targets) sendSignal(k, q, sig);
+  return 0;
+});
+defineSyscall('sys_tkill', (k, _t, tid, sig) => {
+  const p = k.tasks.get(tid | 0);
+  if (!p || (tid | 0) <= 0) return -ESRCH;
+  if (sig < 0 || sig > 64) return -EINVAL;
+  if (sig) sendSignal(k, p, sig);
+  return 0;
+});
+defineSyscall('sys_tgkill', (k, _t, tgid, tid, sig) => {
+  if ((tgid | 0) <= 0 || (tid | 0) <= 0) return -EINVAL;
+  const p = k.tasks.get(tid | 0);
+  if (!p || p.tgid !== (tgid | 0)) return -ESRCH;
+  if (sig < 0 || sig > 64) return -EINVAL;
+  if (sig) sendSignal(k, p, sig);
+  return 0;
+});
+
+
