@@ -11,6 +11,9 @@ import { Kernel } from '../kernel/kernel.js';
 import { ElfError } from '../loader/elf.js';
 import { entryImage } from '../kernel/arch/image.js';
 import { NodeHost } from './node-host.js';
+import { checkRoot, readProgramInRoot } from './root.js';
+import { DEFAULT_SYSRET_CHECKS } from '../kernel/entry/syscall.js';
+import { PROFILES, DEFAULT_PROFILE } from '../trace/costs.js';
 
 function fail(msg: string, status: number): never {
   process.stderr.write(`ringside: ${msg}\n`);
@@ -28,22 +31,36 @@ export function main(argv: string[]): void {
     .option('--stats', 'print a summary at exit: syscalls, entries, SYSRET/IRET returns, instructions')
     .addOption(new Option('--cpu-vendor <vendor>', 'CPU vendor behaviour').choices(['intel', 'amd']).default('intel'))
     .addOption(new Option('--memory <MiB>', 'guest physical memory').default('512'))
+    .addOption(new Option('--sysret <mode>', 'return from system calls by SYSRET when allowed, or always by IRET').choices(['opportunistic', 'never']).default('opportunistic'))
+    .addOption(new Option('--context-tracking <mode>', 'run context tracking on every kernel entry and exit').choices(['off', 'force']).default('off'))
+    .addOption(new Option('--cost-profile <name>', 'the microarchitecture whose costs the cycle counter models (src/trace/costs.ts)').choices(Object.keys(PROFILES)).default(DEFAULT_PROFILE))
+    .option('--check-entry', 'check the entry/exit invariants at every kernel instruction and return; stop on a violation')
+    .addOption(new Option('--inject <what>', 'raise an interrupt or NMI at every boundary of the entry/exit code in turn').choices(['irq:every', 'nmi:every']))
     .option('--host-time', 'guest clocks follow the host clock instead of the emulated cycle counter')
     .addOption(new Option('--max-insns <n>', 'stop after this many instructions').default(''))
+    .option('--root <dir>', 'the guest sees DIR as "/" and cannot leave it (PROGRAM is a path inside it)')
+    .option('--read-only', 'refuse every write to the file system with EROFS')
     .passThroughOptions()
     .allowExcessArguments(true)
     .showHelpAfterError();
   program.parse(argv);
-  const opts = program.opts<{ trace: string; stats?: boolean; cpuVendor: 'intel' | 'amd'; memory: string; hostTime?: boolean; maxInsns: string }>();
+  const opts = program.opts<{ trace: string; stats?: boolean; cpuVendor: 'intel' | 'amd'; memory: string; hostTime?: boolean; maxInsns: string; sysret: 'opportunistic' | 'never'; contextTracking: 'off' | 'force'; checkEntry?: boolean; inject?: string }>();
   const [prog, ...args] = program.args;
   const traces = new Set(opts.trace.split(',').map((s) => s.trim()).filter(Boolean));
   for (const t of traces) if (t !== 'syscall' && t !== 'entry') fail(`unknown --trace value '${t}' (want syscall, entry)`, 2);
   const memoryMiB = Number(opts.memory);
   if (!Number.isInteger(memoryMiB) || memoryMiB < 16 || memoryMiB > 3072) fail(`--memory must be an integer from 16 to 3072 (MiB)`, 2);
 
+  const fsOpts = program.opts<{ root?: string; readOnly?: boolean }>();
+  let root: string | null = null;
+  if (fsOpts.root !== undefined) {
+    const c = checkRoot(fsOpts.root);
+    if ('error' in c) fail(c.error, 2);
+    root = c.root;
+  }
   let file: Uint8Array;
   try {
-    file = fs.readFileSync(prog);
+    file = root === null ? fs.readFileSync(prog) : new Uint8Array(0);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') fail(`${prog}: No such file or directory`, 127);
@@ -58,8 +75,18 @@ export function main(argv: string[]): void {
     traceEntries: traces.has('entry'),
     stats: !!opts.stats,
     hostTime: !!opts.hostTime,
+    sysretChecks: { ...DEFAULT_SYSRET_CHECKS, mode: opts.sysret },
+    contextTracking: opts.contextTracking,
+    costProfile: program.opts<{ costProfile: string }>().costProfile,
     log,
+    root,
+    readOnly: !!fsOpts.readOnly,
   });
+  if (root !== null) {
+    const r = readProgramInRoot(kernel, prog);
+    if ('error' in r) fail(r.error, r.status);
+    file = r.bytes;
+  }
   try {
     kernel.spawn(file, prog, [prog, ...args], envList());
   } catch (e) {
@@ -73,7 +100,7 @@ export function main(argv: string[]): void {
   if (r.error) process.stderr.write(`ringside: ${r.error}\n`);
   if (opts.stats) {
     const cpu = kernel.cpu;
-    log(kernel.stats.format({ userInsns: cpu.icount - cpu.kernelIcount, kernelInsns: cpu.kernelIcount, cycles: cpu.tsc }));
+    log(kernel.stats.format({ userInsns: cpu.icount - cpu.kernelIcount, kernelInsns: cpu.kernelIcount, cycles: cpu.tsc, clock: kernel.costs }));
     log(`  host time ${secs.toFixed(3)} s, ${(cpu.icount / secs / 1e6).toFixed(1)} MIPS`);
   }
   process.exitCode = r.status;

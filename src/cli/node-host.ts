@@ -16,8 +16,22 @@ const ERRNO: Record<string, number> = {
 };
 
 function errno(e: unknown): number {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  return -(code && ERRNO[code] ? ERRNO[code] : 5);
+  const err = e as NodeJS.ErrnoException;
+  const code = err?.code;
+  if (code && ERRNO[code]) return -ERRNO[code];
+  // libuv reports a failed system call as -errno (on Linux the kernel's own numbers).
+  if (typeof err?.errno === 'number' && err.errno < 0 && err.errno > -4095) return err.errno;
+  return -5;
+}
+
+/** Run a host call that returns nothing: 0, or -errno. */
+function call(fn: () => void): number {
+  try { fn(); return 0; } catch (e) { return errno(e); }
+}
+
+/** Node takes file times as seconds (a double): ns/1e9 keeps them to ~0.25 µs. */
+function secs(ns: number): number {
+  return ns / 1e9;
 }
 
 function toStat(s: fs.BigIntStats): HostStat {
@@ -107,6 +121,56 @@ export class NodeHost implements Host {
     } catch (e) {
       return errno(e);
     }
+  }
+  mkdir(path: string, mode: number): number {
+    return call(() => fs.mkdirSync(path, { mode }));
+  }
+  rmdir(path: string): number {
+    return call(() => fs.rmdirSync(path));
+  }
+  unlink(path: string): number {
+    return call(() => fs.unlinkSync(path));
+  }
+  rename(from: string, to: string): number {
+    return call(() => fs.renameSync(from, to));
+  }
+  link(existing: string, newPath: string): number {
+    return call(() => fs.linkSync(existing, newPath));
+  }
+  symlink(target: string, path: string): number {
+    return call(() => fs.symlinkSync(target, path));
+  }
+  chmod(path: string, mode: number): number {
+    return call(() => fs.chmodSync(path, mode));
+  }
+  fchmod(handle: number, mode: number): number {
+    const fd = this.fds.get(handle);
+    return fd === undefined ? -9 : call(() => fs.fchmodSync(fd, mode));
+  }
+  chown(path: string, uid: number, gid: number, follow: boolean): number {
+    return call(() => (follow ? fs.chownSync : fs.lchownSync)(path, uid, gid));
+  }
+  fchown(handle: number, uid: number, gid: number): number {
+    const fd = this.fds.get(handle);
+    return fd === undefined ? -9 : call(() => fs.fchownSync(fd, uid, gid));
+  }
+  utimens(path: string, atimeNs: number, mtimeNs: number, follow: boolean): number {
+    return call(() => (follow ? fs.utimesSync : fs.lutimesSync)(path, secs(atimeNs), secs(mtimeNs)));
+  }
+  futimens(handle: number, atimeNs: number, mtimeNs: number): number {
+    const fd = this.fds.get(handle);
+    return fd === undefined ? -9 : call(() => fs.futimesSync(fd, secs(atimeNs), secs(mtimeNs)));
+  }
+  truncate(path: string, length: number): number {
+    return call(() => fs.truncateSync(path, length));
+  }
+  ftruncate(handle: number, length: number): number {
+    const fd = this.fds.get(handle);
+    return fd === undefined ? -9 : call(() => fs.ftruncateSync(fd, length));
+  }
+  fsync(handle: number, dataOnly: boolean): number {
+    const fd = this.fds.get(handle);
+    return fd === undefined ? -9 : call(() => (dataOnly ? fs.fdatasyncSync : fs.fsyncSync)(fd));
   }
   isatty(handle: number): boolean {
     const fd = this.fds.get(handle);

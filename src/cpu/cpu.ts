@@ -7,6 +7,7 @@
 
 import { FaultRecord } from './fault.js';
 import { Mmu, PhysicalMemory } from './memory.js';
+import { UNIT_CYCLES, type CycleModel } from './cycles.js';
 import { FIXED1, CR0_PE, CR0_PG, CR0_WP, CR0_ET, CR0_NE, CR0_MP, CR4_PAE, CR4_OSFXSR, CR4_OSXMMEXCPT, EFER_LMA, EFER_LME, EFER_NXE, EFER_SCE } from './regs.js';
 
 export type Vendor = 'intel' | 'amd';
@@ -82,6 +83,8 @@ export class Cpu {
   tscAux = 0;
   /** The time-stamp counter: modeled cycles (trace/costs.ts). An exact integer below 2^53. */
   tsc = 0;
+  /** What instructions and event deliveries cost, in cycles (cycles.ts). */
+  cycles: CycleModel = UNIT_CYCLES;
   /** Instructions retired, and the share retired at CPL 0. */
   icount = 0;
   kernelIcount = 0;

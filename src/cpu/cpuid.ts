@@ -8,9 +8,9 @@ import type { Vendor } from './cpu.js';
 export const FEATURES = {
   // Leaf 1 EDX: FPU, TSC, MSR, PAE, CX8, SEP (SYSENTER/SYSEXIT), PGE, CMOV, FXSR, SSE, SSE2.
   leaf1Edx: (1 << 0) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 13) | (1 << 15) | (1 << 24) | (1 << 25) | (1 << 26),
-  // Leaf 1 ECX: CX16 (bit 13), MOVBE (22), POPCNT (23). SSE3 (0), SSSE3 (9), SSE4.1 (19),
-  // SSE4.2 (20) join as their instructions are implemented.
-  leaf1Ecx: (1 << 13) | (1 << 22) | (1 << 23),
+  // Leaf 1 ECX: SSE3 (bit 0), SSSE3 (9), CX16 (13), SSE4.1 (19), SSE4.2 (20), MOVBE (22),
+  // POPCNT (23). (SSE3's FISTTP lives in exec/x87.ts and binds on bit 0.)
+  leaf1Ecx: (1 << 0) | (1 << 9) | (1 << 13) | (1 << 19) | (1 << 20) | (1 << 22) | (1 << 23),
   // Leaf 7 EBX: none (no FSGSBASE, no BMI, no AVX2, no SMEP/SMAP).
   leaf7Ebx: 0,
   // 0x80000001 EDX: SYSCALL (11), NX (20), RDTSCP (27), LM (29).

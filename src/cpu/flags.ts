@@ -34,6 +34,24 @@ export function setLazy(cpu: Cpu, op: number, r: number, rh: number, a: number, 
   cpu.lazyBHi = bh;
 }
 
+/**
+ * Record an operation of 8, 16 or 32 bits: the getters never read the high halves at these
+ * sizes, so they are not stored (a handler's hot path saves three stores).
+ */
+export function setLazy32(cpu: Cpu, op: number, r: number, a: number, b: number): void {
+  cpu.lazyOp = op;
+  cpu.lazyRes = r;
+  cpu.lazyA = a;
+  cpu.lazyB = b;
+}
+
+/** Record a logic operation (AND, OR, XOR, TEST): CF, OF and AF are zero, only the result counts. */
+export function setLogic(cpu: Cpu, op: number, r: number, rh: number): void {
+  cpu.lazyOp = op;
+  cpu.lazyRes = r;
+  cpu.lazyResHi = rh;
+}
+
 /** Unsigned a < b at the operation's size (64-bit compares the high halves first). */
 function ult(sz: number, a: number, ah: number, b: number, bh: number): boolean {
   switch (sz) {
@@ -137,39 +155,96 @@ export function setArith(cpu: Cpu, mask: number, v: number): void {
   cpu.lazyOp = K_NONE << 2;
 }
 
+// --- Conditions (SDM Vol. 1 Appendix B). Jcc, SETcc and CMOVcc mostly follow CMP/SUB, TEST/AND
+// or ADD/INC/DEC, so each condition is answered straight from the recorded operands for those
+// kinds (a signed or unsigned compare of A and B after CMP, a look at the result after a logic
+// operation, which clears CF and OF) and falls back to the flag getters for the rest. The
+// functions are small so that a handler specialised for one condition gets them inlined.
+
+/** Operand or result at the recorded size as a signed int32 (8, 16, 32 bits). */
+function sx(sz: number, v: number): number {
+  return sz === SZ8 ? (v << 24) >> 24 : sz === SZ16 ? (v << 16) >> 16 : v;
+}
+
+/** ZF: condition E (4). */
+export function condE(cpu: Cpu): boolean {
+  const op = cpu.lazyOp;
+  switch (op & 3) {
+    case SZ32: return op < 4 ? (cpu.flags & ZF) !== 0 : cpu.lazyRes === 0;
+    case SZ64: return op < 4 ? (cpu.flags & ZF) !== 0 : (cpu.lazyRes | cpu.lazyResHi) === 0;
+    default: return op < 4 ? (cpu.flags & ZF) !== 0 : isZero(op & 3, cpu.lazyRes, 0);
+  }
+}
+
+/** SF: condition S (8). */
+export function condS(cpu: Cpu): boolean {
+  const op = cpu.lazyOp;
+  if (op < 4) return (cpu.flags & SF) !== 0;
+  return signBit(op & 3, cpu.lazyRes, cpu.lazyResHi);
+}
+
+/** CF: condition B (2). */
+export function condB(cpu: Cpu): boolean {
+  const op = cpu.lazyOp, k = op >> 2;
+  if (k === K_SUB) return ult(op & 3, cpu.lazyA, cpu.lazyAHi, cpu.lazyB, cpu.lazyBHi);
+  if (k === K_LOGIC) return false;
+  return getCF(cpu);
+}
+
+/** CF or ZF: condition BE (6). */
+export function condBE(cpu: Cpu): boolean {
+  const op = cpu.lazyOp, k = op >> 2;
+  if (k === K_SUB) {
+    // A <= B unsigned: not (B < A).
+    return !ult(op & 3, cpu.lazyB, cpu.lazyBHi, cpu.lazyA, cpu.lazyAHi);
+  }
+  if (k === K_LOGIC) return condE(cpu);
+  return getCF(cpu) || condE(cpu);
+}
+
+/** Signed A < B after CMP/SUB at the recorded size. */
+function slt(sz: number, a: number, ah: number, b: number, bh: number): boolean {
+  if (sz === SZ64) return ah !== bh ? ah < bh : (a >>> 0) < (b >>> 0);
+  return sx(sz, a) < sx(sz, b);
+}
+
+/** SF != OF: condition L (12). */
+export function condL(cpu: Cpu): boolean {
+  const op = cpu.lazyOp, k = op >> 2;
+  if (k === K_SUB) return slt(op & 3, cpu.lazyA, cpu.lazyAHi, cpu.lazyB, cpu.lazyBHi);
+  if (k === K_LOGIC) return signBit(op & 3, cpu.lazyRes, cpu.lazyResHi);
+  return getSF(cpu) !== getOF(cpu);
+}
+
+/** ZF or SF != OF: condition LE (14). */
+export function condLE(cpu: Cpu): boolean {
+  const op = cpu.lazyOp, k = op >> 2;
+  // A <= B signed: not (B < A).
+  if (k === K_SUB) return !slt(op & 3, cpu.lazyB, cpu.lazyBHi, cpu.lazyA, cpu.lazyAHi);
+  if (k === K_LOGIC) return condE(cpu) || signBit(op & 3, cpu.lazyRes, cpu.lazyResHi);
+  return condE(cpu) || getSF(cpu) !== getOF(cpu);
+}
+
 /** Evaluate condition code cc (the low nibble of Jcc/SETcc/CMOVcc, SDM Vol. 1 Appendix B). */
 export function cond(cpu: Cpu, cc: number): boolean {
-  const op = cpu.lazyOp;
-  // Fast path: after CMP/SUB the signed and unsigned relations come straight from the operands.
-  if (op >> 2 === K_SUB && (op & 3) >= SZ32) {
-    const a = cpu.lazyA, b = cpu.lazyB;
-    const sz64 = (op & 3) === SZ64;
-    switch (cc) {
-      case 4: return sz64 ? (a === b && cpu.lazyAHi === cpu.lazyBHi) : a === b;
-      case 5: return sz64 ? (a !== b || cpu.lazyAHi !== cpu.lazyBHi) : a !== b;
-      case 12: case 13: case 14: case 15: {
-        let lt: boolean, eq: boolean;
-        if (sz64) {
-          const ah = cpu.lazyAHi, bh = cpu.lazyBHi;
-          lt = ah !== bh ? ah < bh : (a >>> 0) < (b >>> 0);
-          eq = ah === bh && a === b;
-        } else { lt = a < b; eq = a === b; }
-        return cc === 12 ? lt : cc === 13 ? !lt : cc === 14 ? lt || eq : !lt && !eq;
-      }
-    }
+  switch (cc) {
+    case 0: return getOF(cpu);
+    case 1: return !getOF(cpu);
+    case 2: return condB(cpu);
+    case 3: return !condB(cpu);
+    case 4: return condE(cpu);
+    case 5: return !condE(cpu);
+    case 6: return condBE(cpu);
+    case 7: return !condBE(cpu);
+    case 8: return condS(cpu);
+    case 9: return !condS(cpu);
+    case 10: return getPF(cpu);
+    case 11: return !getPF(cpu);
+    case 12: return condL(cpu);
+    case 13: return !condL(cpu);
+    case 14: return condLE(cpu);
+    default: return !condLE(cpu);
   }
-  let r: boolean;
-  switch (cc >> 1) {
-    case 0: r = getOF(cpu); break;
-    case 1: r = getCF(cpu); break;
-    case 2: r = getZF(cpu); break;
-    case 3: r = getCF(cpu) || getZF(cpu); break;
-    case 4: r = getSF(cpu); break;
-    case 5: r = getPF(cpu); break;
-    case 6: r = getSF(cpu) !== getOF(cpu); break;
-    default: r = getZF(cpu) || getSF(cpu) !== getOF(cpu); break;
-  }
-  return (cc & 1) ? !r : r;
 }
 
 export { PARITY };

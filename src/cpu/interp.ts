@@ -21,7 +21,22 @@ import './exec/index.js';
 
 const MAX_BLOCK = 64;
 
+/**
+ * The virtually-indexed front of the block cache: a direct-mapped table keyed by the low bits
+ * of the linear address, so that the common case (the block just ran, nothing was flushed)
+ * costs a few compares instead of a TLB lookup and a Map probe.
+ */
+const VCACHE_BITS = 14;
+const VCACHE_MASK = (1 << VCACHE_BITS) - 1;
+
 export class Block {
+  /**
+   * MMU epoch (Mmu.epoch) at which the block was last found through the TLB, or -1 once its code
+   * was written: an entry in the virtual front is used only while this matches.
+   */
+  epoch = -1;
+  /** Mmu.tlbOff (user or supervisor view) plus the code size, for the virtual front's check. */
+  ctx = 0;
   constructor(
     readonly ip: number,
     readonly key: number,
@@ -34,6 +49,7 @@ export class Block {
 export class Interpreter {
   readonly cpu: Cpu;
   private readonly blocks = new Map<number, Block>();
+  private readonly vcache: (Block | null)[] = new Array<Block | null>(1 << VCACHE_BITS).fill(null);
   private readonly byFrame = new Map<number, Block[]>();
   private readonly fetch: (a: number) => number;
   /** Execute one instruction per block (single-step, fault injection at every boundary). */
@@ -43,6 +59,12 @@ export class Interpreter {
   /** Modeled cycles at which onEvent is called (timer deadline); Infinity for none. */
   eventAt = Infinity;
   onEvent: (cpu: Cpu) => void = () => {};
+  /**
+   * Called before every instruction executed at CPL 0, which then runs one at a time (entry
+   * checks and fault injection: --check-entry, --inject). Null for full speed.
+   */
+  kernelStep: ((cpu: Cpu) => void) | null = null;
+  private lastKernelStep = -1;
   /** Called at each block boundary in step mode, before the next instruction (fault injection). */
   onBoundary: ((cpu: Cpu) => void) | null = null;
   blocksDecoded = 0;
@@ -59,22 +81,33 @@ export class Interpreter {
     const list = this.byFrame.get(frame);
     if (list === undefined) return;
     this.byFrame.delete(frame);
-    for (const b of list) if (this.blocks.get(b.key) === b) this.blocks.delete(b.key);
+    for (const b of list) {
+      b.epoch = -1;
+      if (this.blocks.get(b.key) === b) this.blocks.delete(b.key);
+    }
   }
 
   flushCode(): void {
     for (const f of this.byFrame.keys()) this.cpu.mem.codeFrames[f] = 0;
+    for (const b of this.blocks.values()) b.epoch = -1;
     this.blocks.clear();
     this.byFrame.clear();
+    this.vcache.fill(null);
   }
 
   private lookup(ip: number): Block {
     const cpu = this.cpu;
-    const phys = cpu.mem.physX(ip);
+    const mem = cpu.mem;
+    const phys = mem.physX(ip);
     const key = phys * 4 + (cpu.codeSize >> 1);
-    const b = this.blocks.get(key);
-    if (b !== undefined && b.ip === ip) return b;
-    return this.build(ip, key, phys);
+    let b = this.blocks.get(key);
+    if (b === undefined || b.ip !== ip) b = this.build(ip, key, phys);
+    // The translation of ip was just checked (execute permission at this CPL included): the
+    // block may be found by its linear address until the next flush or a write to its code.
+    b.epoch = mem.epoch;
+    b.ctx = mem.tlbOff + cpu.codeSize;
+    this.vcache[ip & VCACHE_MASK] = b;
+    return b;
   }
 
   private build(ip: number, key: number, phys: number): Block {
@@ -98,6 +131,7 @@ export class Interpreter {
       }
       if (cpu.codeSize !== 8) i.next = i.next % 4294967296;
       i.fn = bind(i, status);
+      i.cost = cpu.cycles.insn(i);
       insns.push(i);
       cost += i.cost;
       at = i.ip + i.len;
@@ -129,6 +163,12 @@ export class Interpreter {
     this.stopRequested = false;
     while (cpu.icount < limit && !this.stopRequested) {
       if (cpu.tsc >= this.eventAt) this.onEvent(cpu);
+      // Kernel single-stepping (entry checks, fault injection): the hook sees each ring-0
+      // instruction boundary once, before pending events are taken there.
+      if (this.kernelStep !== null && cpu.cpl === 0 && cpu.icount !== this.lastKernelStep) {
+        this.lastKernelStep = cpu.icount;
+        this.kernelStep(cpu);
+      }
       if (cpu.nmiPending && !cpu.nmiBlocked && cpu.shadowUntil !== -2) {
         cpu.nmiPending = false;
         cpu.halted = false;
@@ -149,6 +189,15 @@ export class Interpreter {
       }
       if (this.onBoundary !== null) this.onBoundary(cpu);
       const ip = cpu.rip;
+      // Fast path: the virtual front knows a block here, decoded for this view and code size and
+      // checked through the TLB since the last flush (so ip is canonical and not a native-call
+      // address: no block is ever built at one).
+      const vb = this.vcache[ip & VCACHE_MASK];
+      if (vb !== null && vb.ip === ip && vb.epoch === cpu.mem.epoch && vb.ctx === cpu.mem.tlbOff + cpu.codeSize &&
+          cpu.shadowUntil !== -2 && (this.kernelStep === null || cpu.cpl !== 0)) {
+        this.execBlock(vb);
+        continue;
+      }
       // A non-canonical RIP (only an AMD SYSRET can leave one) faults on fetch, at the new CPL.
       if (ip < -140737488355328 || ip >= 140737488355328) {
         cpu.fault.vector = GP; cpu.fault.errorCode = 0; cpu.fault.hasErrorCode = true;
@@ -164,6 +213,11 @@ export class Interpreter {
       const rel = ip - cpu.nativeBase;
       if (rel >= 0 && rel < cpu.nativeCount * 16) {
         this.nativeCall(rel >> 4);
+        this.lastKernelStep = -1;
+        continue;
+      }
+      if (this.kernelStep !== null && cpu.cpl === 0) {
+        this.stepOne(ip, (cpu.flags & TF) !== 0);
         continue;
       }
       this.runBlock(ip);
@@ -181,7 +235,6 @@ export class Interpreter {
   }
 
   private runBlock(ip: number): void {
-    const cpu = this.cpu;
     let blk: Block;
     try {
       blk = this.lookup(ip);
@@ -190,12 +243,21 @@ export class Interpreter {
       this.fault(ip);
       return;
     }
+    this.execBlock(blk);
+  }
+
+  private execBlock(blk: Block): void {
+    const cpu = this.cpu;
+    const ip = blk.ip;
     const insns = blk.insns;
     const n = insns.length;
     const tf = (cpu.flags & TF) !== 0;
     if (tf && n > 1 && !this.stepMode) { this.stepOne(ip, true); return; }
     // Instructions count as kernel ones by the CPL they started at (a block may end in SYSRET).
     const kernel = cpu.cpl === 0;
+    // Cycles are charged before the block runs, so that the instruction ending it (SYSCALL,
+    // SYSRET, IRET, RDTSC: see cycles.ts) sees the count at its own retirement.
+    cpu.tsc += blk.cost;
     let k = 0;
     try {
       for (; k < n; k++) {
@@ -207,13 +269,13 @@ export class Interpreter {
       if (e !== FAULT) throw e;
       cpu.icount += k;
       if (kernel) cpu.kernelIcount += k;
-      cpu.tsc += k;
+      // The faulting instruction and those after it did not retire.
+      for (let j = k; j < n; j++) cpu.tsc -= insns[j].cost;
       this.fault(insns[k].ip);
       return;
     }
     cpu.icount += n;
     if (kernel) cpu.kernelIcount += n;
-    cpu.tsc += blk.cost;
     // Single-step trap after an instruction that began with TF=1 (SDM Vol. 3 §17.3.1.4).
     if (tf) this.deliver(DB, EV_EXCEPTION, 0, false);
   }
@@ -238,17 +300,18 @@ export class Interpreter {
     }
     this.stepMode = save;
     const kernel = cpu.cpl === 0;
+    cpu.tsc += i.cost;
     try {
       cpu.rip = i.next;
       i.fn(cpu, i);
     } catch (e) {
       if (e !== FAULT) throw e;
+      cpu.tsc -= i.cost;
       this.fault(i.ip);
       return;
     }
     cpu.icount++;
     if (kernel) cpu.kernelIcount++;
-    cpu.tsc += i.cost;
     if (trap) this.deliver(DB, EV_EXCEPTION, 0, false);
   }
 
@@ -257,6 +320,7 @@ export class Interpreter {
     const status = decode(this.fetch, ip, this.cpu.codeSize, i);
     if (this.cpu.codeSize !== 8) i.next = i.next % 4294967296;
     i.fn = bind(i, status);
+    i.cost = this.cpu.cycles.insn(i);
     return new Block(ip, -1, [i], i.cost, [Math.floor(phys / 4096)]);
   }
 

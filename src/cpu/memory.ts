@@ -63,6 +63,12 @@ export class Mmu {
   fault: FaultRecord;
   /** Counters for --stats. */
   tlbMisses = 0;
+  /**
+   * Bumped whenever translations may change (a TLB flush, INVLPG): the code cache's
+   * virtually-indexed front (interp.ts) trusts a block found by its linear address only while
+   * this is unchanged since the block was looked up through the TLB.
+   */
+  epoch = 0;
 
   constructor(phys: PhysicalMemory, fault: FaultRecord) {
     this.phys = phys;
@@ -77,6 +83,7 @@ export class Mmu {
   }
 
   flushTlb(): void {
+    this.epoch++;
     this.tagR.fill(NO_TAG);
     this.tagW.fill(NO_TAG);
     this.tagX.fill(NO_TAG);
@@ -84,6 +91,7 @@ export class Mmu {
 
   /** INVLPG: drop the translation of one page in both halves. */
   flushPage(addr: number): void {
+    this.epoch++;
     const vpn = Math.floor(addr / PAGE_SIZE);
     const i = vpn & TLB_MASK;
     for (const j of [i, i + TLB_SIZE]) {

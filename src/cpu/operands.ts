@@ -35,8 +35,40 @@ export function isCanonical(a: number): boolean {
   return a >= -140737488355328 && a < 140737488355328;
 }
 
-/** Effective linear address of the memory operand. */
+const CANON = 140737488355328; // 2^47
+
+/**
+ * Effective linear address of the memory operand.
+ *
+ * The common 64-bit forms (base + disp, base + index*scale + disp, RIP + disp, no segment base)
+ * are computed in doubles, which is exact while every term stays below 2^53 in magnitude: the
+ * base is then any value (a larger one cannot bring the sum back into the canonical range) and
+ * the index is limited to |index| < 2^49 below. Anything else, and every sum outside the
+ * canonical range (which may still be canonical after 64-bit wrap-around, or must fault), takes
+ * the exact path. Small enough to be inlined into handlers, so the address is never boxed.
+ */
 export function ea(cpu: Cpu, i: Insn): number {
+  const base = i.base;
+  if (i.asz === 8 && !i.segBase) {
+    if (base >= 0) {
+      let a = cpu.hi[base] * TWO32 + (cpu.lo[base] >>> 0) + i.disp;
+      const x = i.index;
+      if (x >= 0) {
+        const hx = cpu.hi[x];
+        if (((hx << 14) >> 14) !== hx) return eaFull(cpu, i);
+        a += (hx * TWO32 + (cpu.lo[x] >>> 0)) * (1 << i.scale);
+      }
+      if (a >= -CANON && a < CANON) return a;
+    } else if (base === BASE_RIP) {
+      const a = i.next + i.disp;
+      if (a >= -CANON && a < CANON) return a;
+    }
+  }
+  return eaFull(cpu, i);
+}
+
+/** ea() for every form, with 64-bit wrap-around and the canonical check done exactly. */
+function eaFull(cpu: Cpu, i: Insn): number {
   const lo32 = cpu.lo, hi32 = cpu.hi;
   let lo = i.disp;
   let hi = i.disp >> 31;

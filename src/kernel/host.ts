@@ -38,6 +38,31 @@ export interface Host {
   stat(path: string, followLinks: boolean): HostStat | number;
   readlink(path: string): string | number;
   readdir(path: string): HostDirent[] | number;
+  /**
+   * Namespace and attribute operations on host paths. The kernel walks guest paths itself
+   * (src/kernel/fs/namei.ts) and hands the host only paths whose directories it has already
+   * checked are not symbolic links, so none of these needs to follow a link: those that take
+   * `follow` use it only for the last component, the rest never follow.
+   */
+  mkdir(path: string, mode: number): number;
+  rmdir(path: string): number;
+  unlink(path: string): number;
+  /** rename(2): replaces `to` if it exists. */
+  rename(from: string, to: string): number;
+  /** link(2): a new name for `existing` (a symlink itself is linked, not its target). */
+  link(existing: string, newPath: string): number;
+  symlink(target: string, path: string): number;
+  chmod(path: string, mode: number): number;
+  fchmod(handle: number, mode: number): number;
+  /** uid or gid -1 leaves that id unchanged. */
+  chown(path: string, uid: number, gid: number, follow: boolean): number;
+  fchown(handle: number, uid: number, gid: number): number;
+  /** Set access and modification times (ns since the epoch; the host may round them). */
+  utimens(path: string, atimeNs: number, mtimeNs: number, follow: boolean): number;
+  futimens(handle: number, atimeNs: number, mtimeNs: number): number;
+  truncate(path: string, length: number): number;
+  ftruncate(handle: number, length: number): number;
+  fsync(handle: number, dataOnly: boolean): number;
   isatty(handle: number): boolean;
   /** Terminal window size for a tty handle. */
   winsize(handle: number): { rows: number; cols: number } | null;

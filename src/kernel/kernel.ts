@@ -21,13 +21,16 @@ import { sendSignal, handleSignals } from './signal/send.js';
 import { Task } from './process/task.js';
 import { FdTable } from './fs/file.js';
 import { HostFile } from './fs/hostfile.js';
+import { initialCwd } from './fs/vfs.js';
 import type { Host } from './host.js';
 import { Clock } from './time/clock.js';
 import { Scheduler } from './sched/scheduler.js';
 import { WaitQueue, BLOCKED } from './sched/wait.js';
 import { ContextTracking, type ContextTrackingMode } from './entry/context-tracking.js';
 import { TI_flags, TIF_SIGPENDING } from './entry/thread-info.js';
-import { GENERIC, type CostProfile } from '../trace/costs.js';
+import { DEFAULT_PROFILE, profileByName, cycleModel, type CostProfile, type KernelCostKey } from '../trace/costs.js';
+import { EntryChecker } from './debug/entry-check.js';
+import { Injector, INJECT_VECTOR } from './debug/inject.js';
 import { loadExecutable } from '../loader/load.js';
 import { ElfError } from '../loader/elf.js';
 import { FEATURES } from '../cpu/cpuid.js';
@@ -51,14 +54,24 @@ export interface KernelOptions {
   sysretChecks: SysretChecks;
   /** Guest time from the host's clocks instead of the emulated cycle counter. */
   hostTime: boolean;
-  /** The modeled clock rate (cycles per second) that turns cycles into guest time. */
+  /** The modeled clock rate (cycles per second) that turns cycles into guest time; the cost profile's when not given. */
   cpuHz: number;
+  /** The cost profile (src/trace/costs.ts) that prices instructions, event delivery and kernel work. */
+  costProfile: string;
   /** Context tracking: 'force' runs user_exit/user_enter on every kernel entry and exit. */
   contextTracking: ContextTrackingMode;
   /** Timer interrupts per second (CONFIG_HZ). */
   hz: number;
+  /** Check the entry/exit invariants at every kernel instruction and return (debug/entry-check.ts). */
+  checkEntry: boolean;
+  /** Raise an interrupt or NMI at every boundary of the entry/exit code in turn (debug/inject.ts). */
+  inject: 'none' | 'irq' | 'nmi';
   /** Where trace lines go. */
   log: (line: string) => void;
+  /** A host directory the guest sees as "/", with no way out (--root); null: the host's "/". */
+  root: string | null;
+  /** Every write to the host file system fails with EROFS (--read-only). */
+  readOnly: boolean;
 }
 
 export const DEFAULT_OPTIONS: KernelOptions = {
@@ -71,9 +84,14 @@ export const DEFAULT_OPTIONS: KernelOptions = {
   sysretChecks: DEFAULT_SYSRET_CHECKS,
   hostTime: false,
   cpuHz: 3e9,
+  costProfile: DEFAULT_PROFILE,
   contextTracking: 'off',
   hz: 250,
+  checkEntry: false,
+  inject: 'none',
   log: () => {},
+  root: null,
+  readOnly: false,
 };
 
 const TWO32 = 4294967296;
@@ -102,11 +120,17 @@ export class Kernel {
   readonly clock: Clock;
   readonly sched: Scheduler;
   readonly contextTracking: ContextTracking;
-  readonly costs: CostProfile = GENERIC;
+  readonly costs: CostProfile;
   /** Functions called on every return to user mode (TIF_USER_RETURN_NOTIFY). */
   readonly userReturnNotifiers: ((t: Task) => void)[] = [];
   /** Rounds of the exit-to-user loop that found work (for tests and --stats). */
   workRounds = 0;
+  readonly checker: EntryChecker | null;
+  readonly injector: Injector | null;
+  /** Tops of the IST stacks (NMI, #DF, #DB, #MC). */
+  readonly istTops: number[];
+  nmis = 0;
+  injectedIrqs = 0;
   current: Task | null = null;
   /**
    * System calls that tests install over the table (never set by the CLI): they let a test
@@ -121,6 +145,9 @@ export class Kernel {
 
   constructor(readonly host: Host, image: EntryImage, opts: Partial<KernelOptions> = {}) {
     this.opts = { ...DEFAULT_OPTIONS, ...opts };
+    this.costs = profileByName(this.opts.costProfile);
+    // Guest time runs at the profile's clock unless the caller chose another.
+    if (opts.cpuHz === undefined) this.opts.cpuHz = this.costs.hz;
     this.phys = new PhysicalMemory(this.opts.memoryMiB * 1024 * 1024);
     this.frames = new FrameAllocator(this.phys, 0x100000);
     this.ks = new KernelSpace(this.phys, this.frames, image);
@@ -129,10 +156,15 @@ export class Kernel {
     this.entries = new EntryTracer(this.stats, (a) => this.symbolize(a), log);
     this.cpu = new Cpu(this.phys, {
       nativeCall: (_cpu, index) => this.nativeCall(index),
-      onDeliver: (cpu, vector, kind, code) => this.entries.onDeliver(cpu, vector, kind, code),
+      onDeliver: (cpu, vector, kind, code) => {
+        if (vector === INJECT_VECTOR && cpu.cpl === 3) this.injector?.onInjectedEntry();
+        this.entries.onDeliver(cpu, vector, kind, code);
+      },
       onDelivered: (cpu) => this.entries.afterDeliver(cpu),
       onTransition: (cpu, what) => this.onTransition(cpu, what),
     }, this.opts.vendor);
+    this.cpu.cycles = cycleModel(this.costs);
+    this.entries.syscallCycles = this.costs.insn.syscall ?? this.costs.base;
     this.cpu.nativeBase = NATIVE_BASE;
     this.cpu.nativeCount = NATIVE_NAMES.length;
     this.interp = new Interpreter(this.cpu);
@@ -142,7 +174,13 @@ export class Kernel {
     this.contextTracking = new ContextTracking(this, this.opts.contextTracking);
     this.interp.eventAt = this.sched.nextTick;
     this.interp.onEvent = () => this.sched.onTimerDue();
-    bootCpu(this.cpu, this.ks);
+    this.istTops = bootCpu(this.cpu, this.ks);
+    this.checker = this.opts.checkEntry ? new EntryChecker(this) : null;
+    this.injector = this.opts.inject !== 'none' ? new Injector(this.opts.inject) : null;
+    if (this.checker || this.injector) {
+      const c = this.checker, inj = this.injector;
+      this.interp.kernelStep = (cpu) => { c?.onKernelInstruction(cpu); inj?.onKernelInstruction(cpu); };
+    }
     const table: Record<string, () => void> = {
       do_syscall_64: () => doSyscall64(this),
       ret_from_fork_work: () => retFromForkWork(this),
@@ -167,7 +205,10 @@ export class Kernel {
       const nr = cpu.lo[RAX];
       this.entries.onSyscall(cpu, nr, syscallName(nr));
     } else if (cpu.cpl === 3) {
-      this.entries.onReturn(cpu, what === 'sysretq' ? 'SYSRET' : what === 'sysretl' ? 'SYSRETL' : what === 'sysexit' ? 'SYSEXIT' : 'IRET');
+      const how = what === 'sysretq' ? 'SYSRET' : what === 'sysretl' ? 'SYSRETL' : what === 'sysexit' ? 'SYSEXIT' : 'IRET';
+      this.entries.onReturn(cpu, how);
+      this.checker?.onReturnToUser(cpu, how);
+      this.injector?.onReturnToUser();
     }
   }
 
@@ -193,9 +234,10 @@ export class Kernel {
     const id = this.host.identity();
     const creds = { uid: id.uid, euid: id.uid, suid: id.uid, gid: id.gid, egid: id.gid, sgid: id.gid };
     const top = this.ks.taskStack(THREAD_SIZE);
-    const t = new Task(pid, pid, 0, mm, um, files, this.host.cwd(), creds, top);
+    const cwd = initialCwd(this.host.cwd(), this.opts.root);
+    const t = new Task(pid, pid, 0, mm, um, files, cwd, creds, top);
     this.initTgid = pid;
-    t.exePath = path.startsWith('/') ? path : `${this.host.cwd()}/${path}`.replace(/\/\.\//g, '/');
+    t.exePath = path.startsWith('/') ? path : `${cwd}/${path}`.replace(/\/\.\//g, '/');
     t.comm = path.split('/').pop()!.slice(0, 15);
     const loaded = loadExecutable(mm, um, file, {
       argv, envp, execfn: path, random16: this.host.randomBytes(16),
@@ -254,7 +296,7 @@ export class Kernel {
   }
 
   /** Charge modeled cycles for kernel work done in TypeScript. */
-  charge(what: string): void {
+  charge(what: KernelCostKey): void {
     this.cpu.tsc += this.costs.kernel[what] ?? 0;
   }
 

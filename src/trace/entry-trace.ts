@@ -21,6 +21,12 @@ export interface EntryInfo {
 export class EntryTracer {
   current: EntryInfo | null = null;
   depth = 0;
+  /**
+   * The modeled cost of the SYSCALL instruction. The counter moves per block, before the block
+   * runs (cpu/cycles.ts), so when SYSCALL reports itself the count already includes it: the
+   * entry began that many cycles earlier.
+   */
+  syscallCycles = 0;
   constructor(
     readonly stats: Stats,
     readonly symbolize: (addr: number) => string,
@@ -29,7 +35,7 @@ export class EntryTracer {
 
   /** Called when the CPU has moved to ring 0 by SYSCALL. */
   onSyscall(cpu: Cpu, nr: number, name: string): void {
-    this.begin(cpu, 'syscall', `syscall ${nr} (${name})`);
+    this.begin(cpu, 'syscall', `syscall ${nr} (${name})`, cpu.tsc - this.syscallCycles);
   }
 
   /** Called before an exception or interrupt is delivered. */
@@ -40,21 +46,22 @@ export class EntryTracer {
       this.out?.(`[entry]   (in kernel) ${describe(vector, kind, errorCode, cpu)} at ${this.symbolize(cpu.rip)}`);
       return;
     }
-    this.pendingDeliver = { vector, kind, errorCode };
+    // The count now stands at the start of the delivery, whose cost follows.
+    this.pendingDeliver = { vector, kind, errorCode, startCycles: cpu.tsc };
   }
-  private pendingDeliver: { vector: number; kind: EntryInfo['kind']; errorCode: number } | null = null;
+  private pendingDeliver: { vector: number; kind: EntryInfo['kind']; errorCode: number; startCycles: number } | null = null;
 
   /** Called after delivery: now RIP is the stub. */
   afterDeliver(cpu: Cpu): void {
     const p = this.pendingDeliver;
     if (!p) return;
     this.pendingDeliver = null;
-    this.begin(cpu, p.kind, describe(p.vector, p.kind, p.errorCode, cpu));
+    this.begin(cpu, p.kind, describe(p.vector, p.kind, p.errorCode, cpu), p.startCycles);
   }
 
-  private begin(cpu: Cpu, kind: EntryInfo['kind'], label: string): void {
+  private begin(cpu: Cpu, kind: EntryInfo['kind'], label: string, startCycles: number): void {
     const stub = this.symbolize(cpu.rip);
-    this.current = { kind, label, stub, startKernelInsns: cpu.kernelIcount, startCycles: cpu.tsc, iretReason: null };
+    this.current = { kind, label, stub, startKernelInsns: cpu.kernelIcount, startCycles, iretReason: null };
     Stats.bump(this.stats.entries, `${kind} via ${stub.replace(/\+.*/, '')}`);
   }
 
@@ -65,9 +72,14 @@ export class EntryTracer {
     const insns = e ? cpu.kernelIcount - e.startKernelInsns : 0;
     const kind = e?.kind ?? 'start';
     Stats.bump(this.stats.returns, `${how} after ${kind}`);
-    if (this.out && e) {
-      const why = how === 'IRET' && e.iretReason ? ` (${e.iretReason})` : '';
-      this.out(`[entry] ${e.label} via ${e.stub}: ${insns} kernel insns, ${cpu.tsc - e.startCycles} cycles, return ${how}${why}`);
+    if (e) {
+      // The return instruction ended its block, so the count includes it (cpu/cycles.ts).
+      const cycles = cpu.tsc - e.startCycles;
+      this.stats.entryCost(kind, how, cycles);
+      if (this.out) {
+        const why = how === 'IRET' && e.iretReason ? ` (${e.iretReason})` : '';
+        this.out(`[entry] ${e.label} via ${e.stub}: ${insns} kernel insns, ${cycles} cycles, return ${how}${why}`);
+      }
     }
   }
 }

@@ -21,8 +21,11 @@ export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI 
 export const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, TF = 0x100, IF = 0x200, DF = 0x400, OF = 0x800;
 export const STATUS = CF | PF | AF | ZF | SF | OF;
 
+const modes = new WeakMap<TestMachine, 64 | 32>();
+
 export function machine(vendor: Vendor = 'intel', mode: 64 | 32 = 64): TestMachine {
   const m = new TestMachine(vendor, 16);
+  modes.set(m, mode);
   m.map(CODE, 0x2000, { write: false, user: true, exec: true });
   m.map(DATA, 0x2000, { write: true, user: true, exec: false });
   m.map(RO, 0x1000, { write: false, user: true, exec: false });
@@ -45,6 +48,8 @@ export interface Result {
  */
 export function run(m: TestMachine, code: number[], regs: Record<number, bigint> = {}, flags = IF): Result {
   const cpu = m.cpu;
+  // A previous run ended in the exception handler at CPL 0: go back to user mode.
+  m.enterUser(modes.get(m) ?? 64);
   for (let r = 0; r < 16; r++) cpu.setReg(r, 0n);
   for (const [k, v] of Object.entries(regs)) cpu.setReg(Number(k), BigInt.asUintN(64, v));
   cpu.setRegNum(RSP, STACK_TOP);

@@ -7,6 +7,7 @@ import type { Handler, Insn } from '../insn.js';
 import { def, defGroup } from './table.js';
 import { setLazy, getCF, K_ADD, K_ADC, K_SUB, K_SBB, K_LOGIC, K_INC, K_DEC, szIdx } from '../flags.js';
 import { ea, readMem, writeMem, getReg, setReg, readRm } from '../operands.js';
+import { fastAlu, fastTest, fastCmp8, fastIncDec } from './alu-fast.js';
 
 export const OP_ADD = 0, OP_OR = 1, OP_ADC = 2, OP_SBB = 3, OP_AND = 4, OP_SUB = 5, OP_XOR = 6, OP_CMP = 7;
 
@@ -143,18 +144,20 @@ const R32_03 = [0, 1, 2, 3, 4, 5, 6, 7].map((op) => aluReg32(op, true));
 const ACC_IMM = [0, 1, 2, 3, 4, 5, 6, 7].map(aluAccImm);
 const RM_IMM = [0, 1, 2, 3, 4, 5, 6, 7].map(aluRmImm);
 
+// The 32/64-bit forms of the common operations bind to the straight-line handlers of alu-fast.ts.
 for (let op = 0; op < 8; op++) {
   const b = op * 8;
   def(b + 0, () => RM_REG[op]);
-  def(b + 1, (i) => i.mod === 3 && i.osz === 8 ? R64_01[op] : i.mod === 3 && i.osz === 4 ? R32_01[op] : RM_REG[op]);
-  def(b + 2, () => REG_RM[op]);
-  def(b + 3, (i) => i.mod === 3 && i.osz === 8 ? R64_03[op] : i.mod === 3 && i.osz === 4 ? R32_03[op] : REG_RM[op]);
+  def(b + 1, (i) => fastAlu(op, 'RR1', i) ?? (i.mod === 3 && i.osz === 8 ? R64_01[op] : i.mod === 3 && i.osz === 4 ? R32_01[op] : RM_REG[op]));
+  def(b + 2, (i) => (op === OP_CMP ? fastCmp8('RR3', i) : null) ?? REG_RM[op]);
+  def(b + 3, (i) => fastAlu(op, 'RR3', i) ?? (i.mod === 3 && i.osz === 8 ? R64_03[op] : i.mod === 3 && i.osz === 4 ? R32_03[op] : REG_RM[op]));
   def(b + 4, () => ACC_IMM[op]);
-  def(b + 5, () => ACC_IMM[op]);
+  def(b + 5, (i) => fastAlu(op, 'AI', i) ?? ACC_IMM[op]);
 }
 for (let op = 0; op < 8; op++) {
   // 82 exists only outside 64-bit mode; the decoder marks it #UD there.
-  for (const opc of [0x80, 0x81, 0x82, 0x83]) defGroup(opc, op, () => RM_IMM[op]);
+  for (const opc of [0x80, 0x82]) defGroup(opc, op, (i) => (op === OP_CMP ? fastCmp8('RI', i) : null) ?? RM_IMM[op]);
+  for (const opc of [0x81, 0x83]) defGroup(opc, op, (i) => fastAlu(op, 'RI', i) ?? RM_IMM[op]);
 }
 
 // --- TEST: AND without storing.
@@ -175,9 +178,9 @@ const testAccImm: Handler = (cpu, i) => {
   setLazy(cpu, (K_LOGIC << 2) | szIdx(osz), a & i.imm, ah & i.immHi, 0, 0, 0, 0);
 };
 def(0x84, () => testRmReg);
-def(0x85, () => testRmReg);
+def(0x85, (i) => fastTest('RR1', i) ?? testRmReg);
 def(0xa8, () => testAccImm);
-def(0xa9, () => testAccImm);
+def(0xa9, (i) => fastTest('AI', i) ?? testAccImm);
 
 // --- NOT, NEG (group 3 /2 /3). NEG is 0 - x, flags as SUB (CF = x != 0).
 const notRm: Handler = (cpu, i) => {
@@ -208,8 +211,8 @@ const negRm: Handler = (cpu, i) => {
 };
 // Group 3 (F6/F7): /0 /1 TEST, /2 NOT, /3 NEG; /4-/7 (MUL, IMUL, DIV, IDIV) live in muldiv.ts.
 for (const opc of [0xf6, 0xf7]) {
-  defGroup(opc, 0, () => testRmImm);
-  defGroup(opc, 1, () => testRmImm);
+  defGroup(opc, 0, (i) => fastTest('RI', i) ?? testRmImm);
+  defGroup(opc, 1, (i) => fastTest('RI', i) ?? testRmImm);
   defGroup(opc, 2, () => notRm);
   defGroup(opc, 3, () => negRm);
 }
@@ -243,8 +246,8 @@ const INC_RM = incDecRm(false);
 const DEC_RM = incDecRm(true);
 // Group 4 (FE) and the first two members of group 5 (FF).
 for (const opc of [0xfe, 0xff]) {
-  defGroup(opc, 0, () => INC_RM);
-  defGroup(opc, 1, () => DEC_RM);
+  defGroup(opc, 0, (i) => fastIncDec(false, i) ?? INC_RM);
+  defGroup(opc, 1, (i) => fastIncDec(true, i) ?? DEC_RM);
 }
 
 // 40-4F: INC/DEC r16/r32 outside 64-bit mode (in 64-bit mode these bytes are REX prefixes and

@@ -14,7 +14,7 @@
 // - LZCNT: OF is kept; SF, AF and PF are cleared.
 
 import type { Cpu } from '../cpu.js';
-import type { Handler, Insn, } from '../insn.js';
+import type { Handler, Insn } from '../insn.js';
 import { MAP_0F, MAP_0F38 } from '../insn.js';
 import type { Binder } from './table.js';
 import { def, defGroup } from './table.js';

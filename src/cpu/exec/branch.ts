@@ -6,7 +6,7 @@ import type { Cpu } from '../cpu.js';
 import type { Handler, Insn } from '../insn.js';
 import { MAP_0F } from '../insn.js';
 import { def, defGroup } from './table.js';
-import { cond } from '../flags.js';
+import { cond, condB, condBE, condE, condL, condLE, condS, getOF, getPF } from '../flags.js';
 import { push64, pushSized, pop64, popSized, readRm, raise } from '../operands.js';
 import { GP } from '../regs.js';
 
@@ -34,16 +34,47 @@ function targetFrom(lo: number, hi: number): number {
   return hi * TWO32 + (lo >>> 0);
 }
 
+/**
+ * A relative jump in 64-bit mode, where near branches are 64-bit whatever 66h says (Intel; the
+ * decoder's F64): to i.next + displacement, #GP(0) if that is not canonical.
+ */
+function jumpRel64(cpu: Cpu, i: Insn): void {
+  const t = i.next + i.imm;
+  if (t < -CANON || t >= CANON) raise(cpu, GP, 0);
+  cpu.rip = t;
+}
+
 const jcc = (cc: number): Handler => (cpu, i) => { if (cond(cpu, cc)) jumpTo(cpu, i.next + i.imm, i.osz); };
 const JCC = Array.from({ length: 16 }, (_, cc) => jcc(cc));
+// One handler per condition in 64-bit mode, so that each inlines its own flag test.
+const JCC64: Handler[] = [
+  (cpu, i) => { if (getOF(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (!getOF(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (condB(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (!condB(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (condE(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (!condE(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (condBE(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (!condBE(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (condS(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (!condS(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (getPF(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (!getPF(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (condL(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (!condL(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (condLE(cpu)) jumpRel64(cpu, i); },
+  (cpu, i) => { if (!condLE(cpu)) jumpRel64(cpu, i); },
+];
+const is64 = (i: Insn) => i.codeSize === 8 && i.osz === 8;
 for (let cc = 0; cc < 16; cc++) {
-  def(0x70 + cc, (i) => { i.term = true; return JCC[cc]; });
-  def(MAP_0F | (0x80 + cc), (i) => { i.term = true; return JCC[cc]; });
+  def(0x70 + cc, (i) => { i.term = true; return is64(i) ? JCC64[cc] : JCC[cc]; });
+  def(MAP_0F | (0x80 + cc), (i) => { i.term = true; return is64(i) ? JCC64[cc] : JCC[cc]; });
 }
 
 const jmpRel: Handler = (cpu, i) => jumpTo(cpu, i.next + i.imm, i.osz);
-def(0xeb, (i) => { i.term = true; return jmpRel; });
-def(0xe9, (i) => { i.term = true; return jmpRel; });
+const jmpRel64: Handler = (cpu, i) => jumpRel64(cpu, i);
+def(0xeb, (i) => { i.term = true; return is64(i) ? jmpRel64 : jmpRel; });
+def(0xe9, (i) => { i.term = true; return is64(i) ? jmpRel64 : jmpRel; });
 
 function pushReturn(cpu: Cpu, i: Insn): void {
   const r = i.next;
@@ -61,7 +92,14 @@ const callRel: Handler = (cpu, i) => {
   pushReturn(cpu, i);
   cpu.rip = t;
 };
-def(0xe8, (i) => { i.term = true; return callRel; });
+const callRel64: Handler = (cpu, i) => {
+  const t = i.next + i.imm;
+  if (t < -CANON || t >= CANON) raise(cpu, GP, 0);
+  const r = i.next;
+  push64(cpu, r | 0, Math.floor(r / TWO32) | 0);
+  cpu.rip = t;
+};
+def(0xe8, (i) => { i.term = true; return is64(i) ? callRel64 : callRel; });
 
 const callRm: Handler = (cpu, i) => {
   const osz = i.osz;
@@ -103,7 +141,14 @@ const ret: Handler = (cpu, i) => {
     if (cpu.codeSize === 8) cpu.hi[4] = (cpu.hi[4] + (t2 >= TWO32 ? 1 : 0)) | 0;
   }
 };
-def(0xc3, (i) => { i.term = true; i.imm = 0; return ret; });
+const ret64: Handler = (cpu) => {
+  const saveLo = cpu.lo[4], saveHi = cpu.hi[4];
+  const lo = pop64(cpu);
+  const t = targetFrom(lo, cpu.mem.hi);
+  if (t < -CANON || t >= CANON) { cpu.lo[4] = saveLo; cpu.hi[4] = saveHi; raise(cpu, GP, 0); }
+  cpu.rip = t;
+};
+def(0xc3, (i) => { i.term = true; i.imm = 0; return is64(i) ? ret64 : ret; });
 def(0xc2, (i) => { i.term = true; return ret; });
 
 // LOOP/LOOPE/LOOPNE decrement rCX at address size; JrCXZ tests it (SDM Vol. 2 LOOPcc, Jcc).

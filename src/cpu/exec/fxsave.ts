@@ -16,8 +16,8 @@ import type { Cpu } from '../cpu.js';
 import type { Handler } from '../insn.js';
 import { MAP_0F } from '../insn.js';
 import { defGroup } from './table.js';
-import { ea, raise } from '../operands.js';
-import { GP } from '../regs.js';
+import { ea, raise, raiseNoCode } from '../operands.js';
+import { GP, NM, UD, CR0_EM, CR0_TS, CR4_OSFXSR } from '../regs.js';
 import { MXCSR_MASK } from './sse-state.js';
 
 const IMG = new Uint8Array(512);
@@ -89,7 +89,22 @@ function setU64(dv: DataView, off: number, v: number): void {
   dv.setInt32(off + 4, hi | 0, true);
 }
 
+/**
+ * FXSAVE/FXRSTOR: #NM while CR0.TS or CR0.EM is set (a lazy-FPU kernel's trap); LDMXCSR/STMXCSR:
+ * #UD with CR0.EM or without CR4.OSFXSR, else #NM with CR0.TS (SDM Vol. 2, each instruction).
+ * The other SSE instructions skip these checks: Linux keeps TS and EM clear (eager FPU since 4.6)
+ * and the test costs every instruction.
+ */
+function fxCheck(cpu: Cpu): void {
+  if ((cpu.cr0 & (CR0_TS | CR0_EM)) !== 0) raiseNoCode(cpu, NM);
+}
+function mxcsrCheck(cpu: Cpu): void {
+  if ((cpu.cr0 & CR0_EM) !== 0 || (cpu.cr4 & CR4_OSFXSR) === 0) raiseNoCode(cpu, UD);
+  if ((cpu.cr0 & CR0_TS) !== 0) raiseNoCode(cpu, NM);
+}
+
 const fxsave: Handler = (cpu, i) => {
+  fxCheck(cpu);
   const a = ea(cpu, i);
   if ((a & 15) !== 0) raise(cpu, GP, 0);
   const n = fxsaveImage(cpu, (i.rex & 8) !== 0);
@@ -100,6 +115,7 @@ const fxsave: Handler = (cpu, i) => {
 };
 
 const fxrstor: Handler = (cpu, i) => {
+  fxCheck(cpu);
   const a = ea(cpu, i);
   if ((a & 15) !== 0) raise(cpu, GP, 0);
   const n = imageSize(cpu);
@@ -113,11 +129,12 @@ const fxrstor: Handler = (cpu, i) => {
 };
 
 const ldmxcsr: Handler = (cpu, i) => {
+  mxcsrCheck(cpu);
   const v = cpu.mem.read32(ea(cpu, i));
   if ((v & ~MXCSR_MASK) !== 0) raise(cpu, GP, 0);
   cpu.mxcsr = v;
 };
-const stmxcsr: Handler = (cpu, i) => cpu.mem.write32(ea(cpu, i), cpu.mxcsr);
+const stmxcsr: Handler = (cpu, i) => { mxcsrCheck(cpu); cpu.mem.write32(ea(cpu, i), cpu.mxcsr); };
 
 for (const [ext, h] of [[0, fxsave], [1, fxrstor], [2, ldmxcsr], [3, stmxcsr]] as [number, Handler][]) {
   defGroup(MAP_0F | 0xae, ext, (i) => (i.mod !== 3 && i.pfx === 0 ? h : null));

@@ -31,19 +31,32 @@ const load32: Handler = (cpu, i) => { cpu.lo[i.reg] = cpu.mem.read32(ea(cpu, i))
 const store64: Handler = (cpu, i) => { cpu.mem.write64(ea(cpu, i), cpu.lo[i.reg], cpu.hi[i.reg]); };
 const store32: Handler = (cpu, i) => { cpu.mem.write32(ea(cpu, i), cpu.lo[i.reg]); };
 
-def(0x88, () => movRmReg);
 def(0x89, (i) => i.mod === 3 ? (i.osz === 8 ? movR64r : i.osz === 4 ? movR32r : movRmReg)
   : i.osz === 8 ? store64 : i.osz === 4 ? store32 : movRmReg);
-def(0x8a, () => movRegRm);
 def(0x8b, (i) => i.mod === 3 ? (i.osz === 8 ? movR64 : i.osz === 4 ? movR32 : movRegRm)
   : i.osz === 8 ? load64 : i.osz === 4 ? load32 : movRegRm);
 
+// Byte moves between memory and a low-byte register (no AH..BH), as string and byte-array code
+// does them.
+const store8: Handler = (cpu, i) => { cpu.mem.write8(ea(cpu, i), cpu.lo[i.reg8]); };
+const load8: Handler = (cpu, i) => { const v = cpu.mem.read8(ea(cpu, i)), r = i.reg8; cpu.lo[r] = (cpu.lo[r] & ~0xff) | v; };
+def(0x88, (i) => (i.mod !== 3 && i.reg8 < 16 ? store8 : movRmReg));
+def(0x8a, (i) => (i.mod !== 3 && i.reg8 < 16 ? load8 : movRegRm));
+
+// MOV r/m, imm (C6/C7 /0; C7's imm32 is sign-extended to 64 bits) and MOV r, imm (B0-BF; B8+r
+// with REX.W takes a full 64-bit immediate).
 const movRmImm: Handler = (cpu, i) => writeRm(cpu, i, i.osz, i.imm, i.immHi);
-defGroup(0xc6, 0, () => movRmImm);
-defGroup(0xc7, 0, () => movRmImm);
+const movRegImm32: Handler = (cpu, i) => { cpu.lo[i.rm] = i.imm; cpu.hi[i.rm] = 0; };
+const movRegImm64: Handler = (cpu, i) => { cpu.lo[i.rm] = i.imm; cpu.hi[i.rm] = i.immHi; };
+const movMemImm8: Handler = (cpu, i) => { cpu.mem.write8(ea(cpu, i), i.imm); };
+const movMemImm32: Handler = (cpu, i) => { cpu.mem.write32(ea(cpu, i), i.imm); };
+const movMemImm64: Handler = (cpu, i) => { cpu.mem.write64(ea(cpu, i), i.imm, i.immHi); };
+defGroup(0xc6, 0, (i) => (i.mod !== 3 ? movMemImm8 : movRmImm));
+defGroup(0xc7, 0, (i) => i.mod === 3 ? (i.osz === 8 ? movRegImm64 : i.osz === 4 ? movRegImm32 : movRmImm)
+  : i.osz === 8 ? movMemImm64 : i.osz === 4 ? movMemImm32 : movRmImm);
 
 const movRegImm: Handler = (cpu, i) => setReg(cpu, i.osz === 1 ? i.rm8 : i.rm, i.osz, i.imm, i.immHi);
-for (let r = 0; r < 16; r++) def(0xb0 + r, () => movRegImm);
+for (let r = 0; r < 16; r++) def(0xb0 + r, (i) => (i.osz === 8 ? movRegImm64 : i.osz === 4 ? movRegImm32 : movRegImm));
 
 // MOV AL/rAX, moffs and back: the immediate is an address (SDM Vol. 2 MOV, "moffs").
 function moffs(cpu: Cpu, i: Insn): number {
@@ -93,7 +106,38 @@ const lea: Handler = (cpu, i) => {
   const lo = leaOffset(cpu, i);
   setReg(cpu, i.reg, i.osz, lo, leaHi);
 };
-def(0x8d, (i) => (i.mod === 3 ? null : lea));
+// The forms compilers emit for arithmetic (64-bit address size, no RIP): a 32-bit result is the
+// low half of the sum whatever the high halves hold; a 64-bit one carries out of the low half.
+const lea32: Handler = (cpu, i) => {
+  const lo = cpu.lo;
+  let v = i.disp;
+  if (i.base >= 0) v = (v + lo[i.base]) | 0;
+  if (i.index >= 0) v = (v + (lo[i.index] << i.scale)) | 0;
+  lo[i.reg] = v;
+  cpu.hi[i.reg] = 0;
+};
+const lea64Base: Handler = (cpu, i) => {
+  const lo = cpu.lo, hi = cpu.hi, b = i.base, d = i.disp;
+  const t = (lo[b] >>> 0) + (d >>> 0);
+  const r = i.reg;
+  hi[r] = (hi[b] + (d >> 31) + (t >= TWO32 ? 1 : 0)) | 0;
+  lo[r] = t | 0;
+};
+const lea64BaseIndex: Handler = (cpu, i) => {
+  const lo = cpu.lo, hi = cpu.hi, b = i.base, x = i.index, d = i.disp, s = 1 << i.scale;
+  // At most 2^32 + 2^32 + 2^35: exact in a double, so the carry into the high half is too.
+  const t = (lo[b] >>> 0) + (d >>> 0) + (lo[x] >>> 0) * s;
+  const r = i.reg;
+  hi[r] = (hi[b] + (d >> 31) + hi[x] * s + Math.floor(t / TWO32)) | 0;
+  lo[r] = t | 0;
+};
+def(0x8d, (i) => {
+  if (i.mod === 3) return null;
+  if (i.asz !== 8 || i.base === BASE_RIP) return lea;
+  if (i.osz === 4) return lea32;
+  if (i.osz === 8 && i.base >= 0) return i.index >= 0 ? lea64BaseIndex : lea64Base;
+  return lea;
+});
 
 // --- MOVZX / MOVSX / MOVSXD.
 const movzx8: Handler = (cpu, i) => setReg(cpu, i.reg, i.osz, readRm(cpu, i, 1), 0);
@@ -101,12 +145,20 @@ const movzx16: Handler = (cpu, i) => setReg(cpu, i.reg, i.osz, readRm(cpu, i, 2)
 const movsx8: Handler = (cpu, i) => { const v = (readRm(cpu, i, 1) << 24) >> 24; setReg(cpu, i.reg, i.osz, v, v >> 31); };
 const movsx16: Handler = (cpu, i) => { const v = (readRm(cpu, i, 2) << 16) >> 16; setReg(cpu, i.reg, i.osz, v, v >> 31); };
 const movsxd: Handler = (cpu, i) => { const v = readRm(cpu, i, 4); setReg(cpu, i.reg, i.osz, v, v >> 31); };
-def(MAP_0F | 0xb6, () => movzx8);
-def(MAP_0F | 0xb7, () => movzx16);
-def(MAP_0F | 0xbe, () => movsx8);
+// 32/64-bit destinations (a zero-extended result clears bits 63:32 either way).
+const movzx8m: Handler = (cpu, i) => { cpu.lo[i.reg] = cpu.mem.read8(ea(cpu, i)); cpu.hi[i.reg] = 0; };
+const movzx8r: Handler = (cpu, i) => { cpu.lo[i.reg] = cpu.lo[i.rm8] & 0xff; cpu.hi[i.reg] = 0; };
+const movzx16m: Handler = (cpu, i) => { cpu.lo[i.reg] = cpu.mem.read16(ea(cpu, i)); cpu.hi[i.reg] = 0; };
+const movsx8m64: Handler = (cpu, i) => { const v = (cpu.mem.read8(ea(cpu, i)) << 24) >> 24; cpu.lo[i.reg] = v; cpu.hi[i.reg] = v >> 31; };
+const movsxdm64: Handler = (cpu, i) => { const v = cpu.mem.read32(ea(cpu, i)); cpu.lo[i.reg] = v; cpu.hi[i.reg] = v >> 31; };
+const movsxdr64: Handler = (cpu, i) => { const v = cpu.lo[i.rm]; cpu.lo[i.reg] = v; cpu.hi[i.reg] = v >> 31; };
+const wide = (i: Insn) => i.osz === 4 || i.osz === 8;
+def(MAP_0F | 0xb6, (i) => (!wide(i) ? movzx8 : i.mod !== 3 ? movzx8m : i.rm8 < 16 ? movzx8r : movzx8));
+def(MAP_0F | 0xb7, (i) => (wide(i) && i.mod !== 3 ? movzx16m : movzx16));
+def(MAP_0F | 0xbe, (i) => (i.osz === 8 && i.mod !== 3 ? movsx8m64 : movsx8));
 def(MAP_0F | 0xbf, () => movsx16);
 // 63: MOVSXD in 64-bit mode (without REX.W it moves 32 bits); ARPL outside it (not modelled: #UD).
-def(0x63, (i) => (i.codeSize === 8 ? movsxd : null));
+def(0x63, (i) => (i.codeSize !== 8 ? null : i.osz !== 8 ? movsxd : i.mod === 3 ? movsxdr64 : movsxdm64));
 
 // --- XCHG. With a memory operand it is locked whatever the prefix (SDM Vol. 2 XCHG).
 const xchgRm: Handler = (cpu, i) => {

@@ -7,9 +7,9 @@
 // Flags the SDM leaves undefined (status.ts):
 // - MUL/IMUL: AMD leaves SF, ZF, AF and PF unchanged (measured). Intel documents SF for IMUL as the
 //   sign of the truncated result; we set SF, ZF and PF from that result and clear AF for both
-//   MUL and IMUL on Intel.
+//   MUL and IMUL on Intel (as Bochs and QEMU do; not checked on an Intel part).
 // - DIV/IDIV: AMD keeps CF and OF, clears SF, ZF and PF and sets AF (measured); on Intel we leave
-//   all flags unchanged.
+//   all flags unchanged (Bochs, QEMU).
 
 import type { Cpu } from '../cpu.js';
 import type { Handler, Insn } from '../insn.js';
@@ -237,6 +237,15 @@ function imulTrunc(cpu: Cpu, i: Insn, a: number, ah: number, b: number, bh: numb
       return;
     }
     default: {
+      if (ah === a >> 31 && bh === b >> 31) {
+        // Both factors are sign-extended 32-bit values (the usual index arithmetic): one 32 x 32
+        // product, which always fits 64 bits.
+        const l = mulU32(a, b);
+        const h = (mulHi - (a < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
+        cpu.lo[i.reg] = l; cpu.hi[i.reg] = h;
+        mulFlags(cpu, false, 8, l, h);
+        return;
+      }
       mulS64(a, ah, b, bh);
       cpu.lo[i.reg] = p0; cpu.hi[i.reg] = p1;
       const sign = p1 >> 31;

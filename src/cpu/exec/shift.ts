@@ -3,15 +3,17 @@
 // "RCL/RCR/ROL/ROR", "SHLD", "SHRD".
 //
 // The count is masked to 5 bits (6 with a 64-bit operand); a masked count of 0 changes no flag.
-// Flags the SDM leaves undefined are computed as the hardware does (status.ts):
+// Flags the SDM leaves undefined are computed as the hardware does (status.ts; measured on AMD):
 // - OF for counts above 1 uses the count-1 formula on the final result (SHL/ROL/RCL: MSB(result)
-//   XOR CF; SHR/SHRD/ROR/RCR: XOR of the two top bits of the result; SAR: 0) — Intel and AMD agree.
-// - AF after SHL/SHR/SAR/SHLD/SHRD: AMD sets it, Intel clears it.
+//   XOR CF; SHR/SHRD/ROR/RCR: XOR of the two top bits of the result; SAR: 0). Bochs models Intel
+//   CPUs the same way, so both vendors use it.
+// - AF after SHL/SHR/SAR/SHLD/SHRD: AMD sets it; for Intel it is cleared, as Bochs and QEMU do
+//   (not checked on an Intel part).
 // - 8/16-bit SHL/SHR with counts at or above the width behave as that many one-bit steps (CF is
 //   the last bit out, so 0 past the width).
 
 import type { Cpu } from '../cpu.js';
-import type { Handler } from '../insn.js';
+import type { Handler, Insn } from '../insn.js';
 import { MAP_0F } from '../insn.js';
 import { def, defGroup } from './table.js';
 import { ea, readMem, writeMem, getReg, setReg } from '../operands.js';
@@ -48,10 +50,10 @@ function commit(cpu: Cpu): void {
   }
 }
 
-
 /**
  * Shift or rotate `v` (8/16-bit values zero-extended, 32-bit as int32, 64-bit as v:vh) by a
- * masked, non-zero count `c`; sets the flags and returns the result (high half in shiftHi).
+ * masked, non-zero count `c`; records the flags (pendFlags) and returns the result (high half
+ * in shiftHi).
  */
 function shift(cpu: Cpu, op: number, osz: number, v: number, vh: number, c: number): number {
   if (osz === 8) return shift64(cpu, op, v, vh, c);
@@ -218,16 +220,39 @@ function group2(op: number, by: number): Handler {
   };
 }
 
+// SHL/SHR/SAR of a 64- or 32-bit register — what compilers emit — without the generic path's
+// size dispatch and deferred flags (a register store cannot fault).
+function fastReg(op: number, by: number, osz: number): Handler {
+  return (cpu, i) => {
+    const c = (by === BY_CL ? cpu.lo[1] : by === BY_IMM ? i.imm : 1) & (osz === 8 ? 63 : 31);
+    const r = i.rm;
+    if (c === 0) { if (osz === 4) cpu.hi[r] = 0; return; }
+    if (osz === 8) {
+      const res = shift64(cpu, op, cpu.lo[r], cpu.hi[r], c);
+      cpu.lo[r] = res; cpu.hi[r] = shiftHi;
+    } else {
+      cpu.lo[r] = shift(cpu, op, 4, cpu.lo[r], 0, c);
+      cpu.hi[r] = 0;
+    }
+    setStatus(cpu, pendFlags | (isAmd(cpu) ? AF : 0));
+  };
+}
+
 for (let op = 0; op < 8; op++) {
   // /6 is an undocumented alias of /4 (SAL = SHL), executed as such by Intel and AMD.
   const k = op === 6 ? SHL : op;
   const one = group2(k, BY_ONE), cl = group2(k, BY_CL), imm = group2(k, BY_IMM);
+  const fast = k === SHL || k === SHR || k === SAR;
+  const f64 = [fastReg(k, BY_ONE, 8), fastReg(k, BY_CL, 8), fastReg(k, BY_IMM, 8)];
+  const f32 = [fastReg(k, BY_ONE, 4), fastReg(k, BY_CL, 4), fastReg(k, BY_IMM, 4)];
+  const pickFor = (by: number, generic: Handler) => (i: Insn): Handler =>
+    fast && i.mod === 3 && i.osz === 8 ? f64[by] : fast && i.mod === 3 && i.osz === 4 ? f32[by] : generic;
   defGroup(0xd0, op, () => one);
-  defGroup(0xd1, op, () => one);
+  defGroup(0xd1, op, pickFor(BY_ONE, one));
   defGroup(0xd2, op, () => cl);
-  defGroup(0xd3, op, () => cl);
+  defGroup(0xd3, op, pickFor(BY_CL, cl));
   defGroup(0xc0, op, () => imm);
-  defGroup(0xc1, op, () => imm);
+  defGroup(0xc1, op, pickFor(BY_IMM, imm));
 }
 
 // --- SHLD/SHRD: the destination shifted with bits coming in from the source register.

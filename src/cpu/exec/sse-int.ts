@@ -80,7 +80,19 @@ const pmaddwd: Kernel = (cpu, d, s) => {
 };
 
 // --- Compares.
-const pcmpeqb: Kernel = (cpu, d, s) => { syncViews(cpu); const a = d * 16, b = s * 16; for (let k = 0; k < 16; k++) U8[a + k] = U8[a + k] === U8[b + k] ? 0xff : 0; };
+// PCMPEQB is the core of every SSE2 strlen/memchr: four bytes at a time. A byte of t = a ^ b is
+// zero exactly when ((t & 0x7f) + 0x7f) | t has its top bit clear; those top bits, moved down and
+// multiplied by 0xff, are the result bytes (no carries cross bytes).
+function eqBytes(a: number, b: number): number {
+  const t = a ^ b;
+  const z = ~(((t & 0x7f7f7f7f) + 0x7f7f7f7f) | t) & 0x80808080;
+  return ((z >>> 7) * 0xff) | 0;
+}
+const pcmpeqb: Kernel = (cpu, d, s) => {
+  const x = cpu.xmm, a = d * 4, b = s * 4;
+  x[a] = eqBytes(x[a], x[b]); x[a + 1] = eqBytes(x[a + 1], x[b + 1]);
+  x[a + 2] = eqBytes(x[a + 2], x[b + 2]); x[a + 3] = eqBytes(x[a + 3], x[b + 3]);
+};
 const pcmpeqw: Kernel = (cpu, d, s) => { syncViews(cpu); const a = d * 8, b = s * 8; for (let k = 0; k < 8; k++) U16[a + k] = U16[a + k] === U16[b + k] ? 0xffff : 0; };
 const pcmpeqd: Kernel = (cpu, d, s) => { const x = cpu.xmm, a = d * 4, b = s * 4; for (let k = 0; k < 4; k++) x[a + k] = x[a + k] === x[b + k] ? -1 : 0; };
 const pcmpgtb: Kernel = (cpu, d, s) => { syncViews(cpu); const a = d * 16, b = s * 16; for (let k = 0; k < 16; k++) I8[a + k] = I8[a + k] > I8[b + k] ? -1 : 0; };

@@ -18,9 +18,11 @@ const popReg: Handler = (cpu, i) => {
   if (i.osz === 4) { cpu.lo[i.rm] = v; cpu.hi[i.rm] = 0; }
   else cpu.lo[i.rm] = (cpu.lo[i.rm] & ~0xffff) | (v & 0xffff);
 };
+const pushReg64: Handler = (cpu, i) => push64(cpu, cpu.lo[i.rm], cpu.hi[i.rm]);
+const popReg64: Handler = (cpu, i) => { const lo = pop64(cpu); cpu.lo[i.rm] = lo; cpu.hi[i.rm] = cpu.mem.hi; };
 for (let r = 0; r < 8; r++) {
-  def(0x50 + r, () => pushReg);
-  def(0x58 + r, () => popReg);
+  def(0x50 + r, (i) => (i.osz === 8 ? pushReg64 : pushReg));
+  def(0x58 + r, (i) => (i.osz === 8 ? popReg64 : popReg));
 }
 const pushImm: Handler = (cpu, i) => pushSized(cpu, i.osz, i.imm, i.immHi);
 def(0x68, () => pushImm);

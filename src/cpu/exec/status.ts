@@ -4,9 +4,10 @@
 //
 // Several of these instructions leave flags "undefined" in the SDM, yet every real CPU writes
 // something definite there, and software (and differential tests against a host) can see it.
-// Intel and AMD differ on some of them; `amd` below picks the vendor's behaviour. The AMD values
-// were measured on an AMD EPYC (Zen) host; the Intel ones follow what Intel Core CPUs are
-// documented/observed to do (cited where they are used).
+// Intel and AMD differ on some of them; isAmd() below picks the vendor's behaviour. The AMD
+// values were measured on an AMD EPYC (Zen) host. The Intel ones follow the SDM where it says more
+// than "undefined" (IMUL's SF) and otherwise the choices of Bochs and QEMU; they have not been
+// checked against an Intel part. Each use says which it is.
 
 import type { Cpu } from '../cpu.js';
 import { PARITY } from '../flags.js';

@@ -65,13 +65,15 @@ def(MAP_0F | 0x30, term((cpu) => {
   needCpl0(cpu);
   writeMsr(cpu, cpu.lo[1], cpu.lo[0], cpu.lo[2]);
 }));
-// RDTSC/RDTSCP return the modeled cycle count (CR4.TSD is never set: allowed at any CPL).
+// RDTSC/RDTSCP return the modeled cycle count (CR4.TSD is never set: allowed at any CPL). They
+// end their block: cycles are charged per block, before it runs (cpu/cycles.ts), so only the
+// last instruction of a block reads the count at its own retirement.
 function rdtsc(cpu: Cpu): void {
   const t = cpu.tsc;
   setR32(cpu, 0, t | 0);
   setR32(cpu, 2, Math.floor(t / TWO32) | 0);
 }
-def(MAP_0F | 0x31, () => rdtsc);
+def(MAP_0F | 0x31, term(rdtsc));
 def(MAP_0F | 0xa2, () => (cpu) => {
   const [a, b, c, d] = cpuid(cpu.vendor, cpu.lo[0], cpu.lo[1]);
   setR32(cpu, 0, a); setR32(cpu, 3, b); setR32(cpu, 1, c); setR32(cpu, 2, d);
@@ -99,7 +101,7 @@ defGroup(MAP_0F | 0x01, 3, (i) => (i.mod === 3 ? null : term((cpu, i) => { [cpu.
 defGroup(MAP_0F | 0x01, 7, (i) => {
   if (i.mod !== 3) return term((cpu, i) => { needCpl0(cpu); cpu.mem.flushPage(ea(cpu, i)); })(i);
   if ((i.rm & 7) === 0) return term(swapgs)(i);
-  if ((i.rm & 7) === 1) return (cpu) => { rdtsc(cpu); setR32(cpu, 1, cpu.tscAux); };
+  if ((i.rm & 7) === 1) return term((cpu) => { rdtsc(cpu); setR32(cpu, 1, cpu.tscAux); })(i);
   return null;
 });
 // SWAPGS: 64-bit mode only (#UD elsewhere), CPL 0 only. Exchanges GS.base and KERNEL_GS_BASE.

@@ -32,6 +32,9 @@ const d = new Descriptor();
  */
 export function deliverEvent(cpu: Cpu, vector: number, kind: number, errorCode: number, hasErrorCode: boolean): void {
   cpu.hooks.onDeliver?.(cpu, vector, kind === EV_EXTERNAL ? 'interrupt' : kind === EV_NMI ? 'nmi' : kind === EV_SOFTWARE ? 'software' : 'exception', errorCode);
+  // Delivery takes time of its own (gate and descriptor reads, stack switch, frame pushes,
+  // pipeline flush): the cost model's figure, after the tracer has seen the event's start.
+  cpu.tsc += cpu.cycles.event(vector, kind, cpu.cpl);
   try {
     deliver(cpu, vector, kind, errorCode, hasErrorCode);
   } catch (e) {

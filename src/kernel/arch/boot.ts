@@ -169,7 +169,8 @@ export function idtStub(vector: number): string | null {
 }
 
 /** Bring the CPU to the state Linux's boot leaves it in. */
-export function bootCpu(cpu: Cpu, ks: KernelSpace): void {
+export function bootCpu(cpu: Cpu, ks: KernelSpace): number[] {
+  const istTops: number[] = [];
   const w = (a: number, v: number) => { cpu.mem.setUser(false); cpu.mem.write32(a, v); };
   cpu.setCr3(ks.template.root);
   cpu.setCpl(0);
@@ -184,6 +185,7 @@ export function bootCpu(cpu: Cpu, ks: KernelSpace): void {
   // IST stacks for the vectors that can arrive on a stack the kernel cannot trust.
   for (const ist of [IST_DF, IST_NMI, IST_DB, IST_MCE]) {
     const { top } = ks.allocStack(EXCEPTION_STACK_SIZE);
+    istTops.push(top);
     cpu.mem.write64(tss + TSS_ist + (ist - 1) * 8, top | 0, Math.floor(top / TWO32) | 0);
   }
   // LTR: the TSS descriptor (type 9) becomes busy (type 11).
@@ -217,6 +219,7 @@ export function bootCpu(cpu: Cpu, ks: KernelSpace): void {
   cpu.kernelGsBaseLo = 0;
   cpu.kernelGsBaseHi = 0;
   setFlags(cpu, 2);
+  return istTops;
 }
 
 /** Point TSS.sp0 and cpu_current_top_of_stack at a task's kernel stack (switch_to()). */

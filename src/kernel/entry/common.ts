@@ -26,6 +26,7 @@ import {
  */
 export function exitToUserMode(k: Kernel, t: Task, done: () => void): void {
   for (let rounds = 0; ; rounds++) {
+    k.charge('exit_to_user_mode');
     let flags = k.tif(t);
     if ((flags & EXIT_TO_USER_MODE_WORK) === 0) break;
     k.workRounds++;

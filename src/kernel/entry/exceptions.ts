@@ -12,6 +12,7 @@ import { RDI, RSI, RDX, PFEC_W, PFEC_I, PFEC_P } from '../../cpu/regs.js';
 import { exitToUserMode } from './common.js';
 import { exitGroup } from '../process/exit.js';
 import { LOCAL_TIMER_VECTOR } from '../sched/scheduler.js';
+import { INJECT_VECTOR } from '../debug/inject.js';
 import { SIGSEGV, SIGFPE, SIGILL, SIGTRAP, SIGBUS, signalName } from '../signal/signals.js';
 
 const SIGNAL_FOR_VECTOR: Record<number, number> = {
@@ -26,6 +27,11 @@ export function excHandler(k: Kernel, name: string): void {
   const vector = cpu.lo[RDX];
   const regs = k.regs;
   regs.base = regsAddr;
+  if (vector === 2) {
+    // NMI (paranoid entry, NMI stack): counted; nothing to do, and no exit work on its way out.
+    k.nmis++;
+    return;
+  }
   let fromUser = (regs.lo('cs') & 3) === 3;
   let ip = regs.num('rip');
   if (!fromUser && ip === k.ks.symbol('native_irq_return_iret')) {
@@ -73,6 +79,7 @@ export function commonInterrupt(k: Kernel): void {
   const t = k.current!;
   if (fromUser) k.contextTracking.userExit(t);
   if (vector === LOCAL_TIMER_VECTOR) k.sched.tick();
+  else if (vector === INJECT_VECTOR) k.injectedIrqs++;
   if (fromUser) exitToUserMode(k, t, () => {});
 }
 

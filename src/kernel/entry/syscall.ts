@@ -20,6 +20,8 @@ import { Stats } from '../../trace/stats.js';
 
 /** The conditions under which SYSRET restores exactly what IRET would (DESIGN.md, facts). */
 export interface SysretChecks {
+  /** 'never' models a kernel without the opportunistic SYSRET: every return uses IRET. */
+  mode?: 'opportunistic' | 'never';
   /** Refuse when ip is not below TASK_SIZE_MAX (covers non-canonical ip: Intel #GP at CPL 0). */
   ipRange: boolean;
   /** Refuse when RF or TF is set in the saved flags. */
@@ -98,6 +100,8 @@ function completeSyscall(k: Kernel, t: Task, nr: number, a: number[], ret: numbe
   }
   exitToUserMode(k, t, () => {
     regs.base = t.kstackTop - PT_REGS_SIZE;
+    // The checks cost what Linux's test sequence does; a kernel without them pays nothing.
+    if (k.opts.sysretChecks.mode !== 'never') k.charge('sysret_checks');
     const reason = sysretRefusal(regs, k.opts.sysretChecks);
     if (k.entries.current) k.entries.current.iretReason = reason;
     if (reason !== null && k.opts.stats) Stats.bump(k.stats.iretReasons, reason);
@@ -112,6 +116,7 @@ function completeSyscall(k: Kernel, t: Task, nr: number, a: number[], ret: numbe
  * fixed CS/SS values; anything it cannot reproduce forces IRET.
  */
 export function sysretRefusal(regs: PtRegs, checks: SysretChecks): string | null {
+  if (checks.mode === 'never') return '--sysret=never';
   if (regs.lo('rcx') !== regs.lo('rip') || regs.hi('rcx') !== regs.hi('rip')) return 'rcx != rip';
   if (regs.lo('r11') !== regs.lo('eflags') || regs.hi('r11') !== regs.hi('eflags')) return 'r11 != rflags';
   if (regs.lo('cs') !== __USER_CS || regs.hi('cs') !== 0 || regs.lo('ss') !== __USER_DS || regs.hi('ss') !== 0) return 'cs/ss not the SYSRET selectors';

@@ -1,13 +1,14 @@
 // Open files (Linux's struct file) and the per-process descriptor table (struct files_struct).
 // A File is shared by every descriptor dup()ed from it and across fork, with one position.
 
-import type { HostStat } from '../host.js';
-import { EBADF, EINVAL, ESPIPE, ENOTTY, EMFILE } from '../errno.js';
+import type { HostStat, HostDirent } from '../host.js';
+import type { WaitQueue } from '../sched/wait.js';
+import { EBADF, EINVAL, ESPIPE, ENOTTY, EMFILE, ENOTDIR, EPERM } from '../errno.js';
 
 export const O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
 export const O_CREAT = 0o100, O_EXCL = 0o200, O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000;
 export const O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000;
-export const O_PATH = 0o10000000;
+export const O_PATH = 0o10000000, O_LARGEFILE = 0o100000, O_TMPFILE = 0o20000000 | O_DIRECTORY;
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 
 /** What a system call on a file needs from the kernel; kept minimal so files stay testable. */
@@ -15,9 +16,29 @@ export interface FileContext {
   now(): number;
 }
 
+// poll(2) event bits (include/uapi/asm-generic/poll.h).
+export const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
+export const POLLRDNORM = 0x40, POLLRDBAND = 0x80, POLLWRNORM = 0x100, POLLWRBAND = 0x200;
+/** What a file without a poll method reports: always readable and writable (DEFAULT_POLLMASK). */
+export const DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+
 export abstract class File {
   pos = 0;
   refs = 1;
+  /** A directory (usable as a dirfd, by fchdir and getdents). */
+  isDir = false;
+  /** Opened by its path name (which `path` holds), rather than made by pipe() or inherited. */
+  named = false;
+  /** On a file system mounted read-only (--read-only): fchmod, ftruncate … give EROFS. */
+  readOnlyFs = false;
+  /** getdents: lists the directory, "." and ".." first (set by whoever opened a directory). */
+  lister: (() => HostDirent[] | number) | null = null;
+  /** getdents: the listing taken at the first read (or after a seek to 0), and its cursor is pos. */
+  dirCache: HostDirent[] | null = null;
+  /**
+   * `path` is the name the guest sees: an absolute guest path for files opened by name, or a
+   * pseudo name ("pipe:[N]") that readlink of /proc/self/fd/N shows.
+   */
   constructor(public flags: number, public path: string) {}
   /** Read up to buf.length bytes; returns the count or -errno. */
   read(_buf: Uint8Array): number { return -EINVAL; }
@@ -29,6 +50,27 @@ export abstract class File {
   isatty(): boolean { return false; }
   winsize(): { rows: number; cols: number } | null { return null; }
   ioctl(_cmd: number): number { return -ENOTTY; }
+  /** Readiness for poll/select: POLL* bits (the caller masks them with what was asked). */
+  poll(): number { return DEFAULT_POLLMASK; }
+  /**
+   * Where a reader or writer that would block sleeps (src/kernel/sched/wait.ts), or null for
+   * files that never block (their read/write never return -EAGAIN for want of data or room).
+   */
+  waitQueue(_forWrite: boolean): WaitQueue | null { return null; }
+  /** FIONREAD: bytes that a read would return now. */
+  nread(): number { return -ENOTTY; }
+  fsync(_dataOnly: boolean): number { return -EINVAL; }
+  truncate(_len: number): number { return -EINVAL; }
+  chmod(_mode: number): number { return -EPERM; }
+  chown(_uid: number, _gid: number): number { return -EPERM; }
+  utimens(_atimeNs: number, _mtimeNs: number): number { return -EPERM; }
+  /** A directory listing; -ENOTDIR unless a lister was attached. */
+  listDir(): HostDirent[] | number { return this.lister ? this.lister() : -ENOTDIR; }
+  /**
+   * Open the same object again with new flags: what following the magic link /proc/PID/fd/N
+   * does for files that have no path (pipes). null: the object cannot be reopened.
+   */
+  reopen(_flags: number): File | null { return null; }
   /** Called when the last reference goes away. */
   release(): void {}
   get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && (this.flags & O_PATH) === 0; }

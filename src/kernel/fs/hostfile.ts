@@ -3,7 +3,9 @@
 
 import type { Host, HostStat } from '../host.js';
 import { File, SEEK_SET, SEEK_CUR, SEEK_END, O_APPEND } from './file.js';
-import { EINVAL, EBADF } from '../errno.js';
+import { EINVAL, EBADF, ENOTTY } from '../errno.js';
+
+const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFIFO = 0o010000;
 
 export class HostFile extends File {
   constructor(readonly host: Host, readonly handle: number, flags: number, path: string, readonly seekable: boolean) {
@@ -41,6 +43,7 @@ export class HostFile extends File {
     if (whence === SEEK_SET) base = 0;
     else if (whence === SEEK_CUR) base = this.pos;
     else if (whence === SEEK_END) {
+      if (this.isDir) return -EINVAL;
       const st = this.host.fstat(this.handle);
       if (typeof st === 'number') return st;
       base = st.size;
@@ -48,6 +51,8 @@ export class HostFile extends File {
     const p = base + off;
     if (p < 0) return -EINVAL;
     this.pos = p;
+    // A directory rewound to its start lists afresh (rewinddir sees new entries).
+    if (this.isDir && p === 0) this.dirCache = null;
     return p;
   }
   override stat(): HostStat | number {
@@ -58,6 +63,41 @@ export class HostFile extends File {
   }
   override winsize(): { rows: number; cols: number } | null {
     return this.host.winsize(this.handle);
+  }
+  override nread(): number {
+    // FIONREAD on a regular file is what is left before EOF (fs/ioctl.c: i_size - f_pos).
+    const st = this.host.fstat(this.handle);
+    if (typeof st === 'number') return st;
+    if ((st.mode & S_IFMT) === S_IFREG) return Math.max(0, st.size - this.pos);
+    // A host terminal or pipe: the host cannot tell without reading, so nothing is "waiting".
+    if (this.isatty() || (st.mode & S_IFMT) === S_IFIFO) return 0;
+    return -ENOTTY;
+  }
+  override fsync(dataOnly: boolean): number {
+    if (!this.seekable) return -EINVAL;
+    return this.host.fsync(this.handle, dataOnly);
+  }
+  override truncate(len: number): number {
+    const st = this.host.fstat(this.handle);
+    if (typeof st === 'number') return st;
+    // do_ftruncate: only a regular file open for writing.
+    if ((st.mode & S_IFMT) !== S_IFREG || !this.writable) return -EINVAL;
+    return this.host.ftruncate(this.handle, len);
+  }
+  override chmod(mode: number): number {
+    return this.host.fchmod(this.handle, mode);
+  }
+  override chown(uid: number, gid: number): number {
+    return this.host.fchown(this.handle, uid, gid);
+  }
+  override utimens(atimeNs: number, mtimeNs: number): number {
+    return this.host.futimens(this.handle, atimeNs, mtimeNs);
+  }
+  override reopen(flags: number): File | null {
+    // The inherited standard streams (handles 0-2, never closed by the kernel) can be opened
+    // again through /proc/self/fd/N or /dev/stdin; a file opened by name is reopened by name.
+    if (this.named || this.handle > 2) return null;
+    return new HostFile(this.host, this.handle, flags, this.path, this.seekable);
   }
   override release(): void {
     if (this.handle > 2) this.host.close(this.handle);

@@ -495,6 +495,26 @@ add({ name: 'pcmpestrm-w', feature: 'sse4.2', code: (r) => [0x66, 0x48, 0x0f, 0x
 add({ name: 'crc32-r8-rex', feature: 'sse4.2', code: [0xf2, 0x48, 0x0f, 0x38, 0xf0, 0xc1], kind: 'int', n: 10 });
 add({ name: 'crc32-ah', feature: 'sse4.2', code: [0xf2, 0x0f, 0x38, 0xf0, 0xc4], kind: 'int', n: 10 });
 
+// Destination and source the same register (ModRM C0): results must not read what they wrote.
+for (const [n, code, kind, feature] of [
+  ['cvtpd2ps', [0x66, 0x0f, 0x5a], 'f64', 'sse2'], ['cvtps2pd', [0x0f, 0x5a], 'f32', 'sse2'], ['cvtdq2pd', [0xf3, 0x0f, 0xe6], 'int', 'sse2'],
+  ['cvtpd2dq', [0xf2, 0x0f, 0xe6], 'f64', 'sse2'], ['unpcklps', [0x0f, 0x14], 'int', 'sse'], ['unpckhpd', [0x66, 0x0f, 0x15], 'int', 'sse2'],
+  ['punpcklbw', [0x66, 0x0f, 0x60], 'int', 'sse2'], ['packsswb', [0x66, 0x0f, 0x63], 'int', 'sse2'], ['psadbw', [0x66, 0x0f, 0xf6], 'int', 'sse2'],
+  ['pmaddwd', [0x66, 0x0f, 0xf5], 'int', 'sse2'], ['pmuludq', [0x66, 0x0f, 0xf4], 'int', 'sse2'], ['psllq', [0x66, 0x0f, 0xf3], 'int', 'sse2'],
+  ['haddps', [0xf2, 0x0f, 0x7c], 'f32', 'sse3'], ['hsubpd', [0x66, 0x0f, 0x7d], 'f64', 'sse3'], ['movddup', [0xf2, 0x0f, 0x12], 'int', 'sse3'],
+  ['pshufb', [0x66, 0x0f, 0x38, 0x00], 'int', 'ssse3'], ['phaddw', [0x66, 0x0f, 0x38, 0x01], 'int', 'ssse3'], ['pmovzxbw', [0x66, 0x0f, 0x38, 0x30], 'int', 'sse4.1'],
+  ['pmovsxdq', [0x66, 0x0f, 0x38, 0x25], 'int', 'sse4.1'], ['phminposuw', [0x66, 0x0f, 0x38, 0x41], 'int', 'sse4.1'], ['pmuldq', [0x66, 0x0f, 0x38, 0x28], 'int', 'sse4.1'],
+] as [string, number[], Kind, OpCases['feature']][]) {
+  add({ name: `${n}-same`, feature, code: [...code, 0xc0], kind, n: 8 });
+}
+for (const [n, code, kind, feature] of [
+  ['shufps', [0x0f, 0xc6], 'int', 'sse'], ['pshufd', [0x66, 0x0f, 0x70], 'int', 'sse2'], ['palignr', [0x66, 0x0f, 0x3a, 0x0f], 'int', 'ssse3'],
+  ['dpps', [0x66, 0x0f, 0x3a, 0x40], 'f32', 'sse4.1'], ['mpsadbw', [0x66, 0x0f, 0x3a, 0x42], 'int', 'sse4.1'], ['insertps', [0x66, 0x0f, 0x3a, 0x21], 'int', 'sse4.1'],
+  ['pcmpistrm', [0x66, 0x0f, 0x3a, 0x62], 'int', 'sse4.2'],
+] as [string, number[], Kind, OpCases['feature']][]) {
+  add({ name: `${n}-same`, feature, code: (r) => [...code, 0xc0, r.int(256)], kind, n: 8 });
+}
+
 /** Every form's cases, in a fixed order. */
 export function allCases(): OpCases[] {
   const out: OpCases[] = [];
