@@ -306,12 +306,16 @@ export class Kernel {
    */
   irqWindow(): void {
     if (this.cpu.tsc >= this.interp.eventAt) {
+      // One interrupt, however many ticks were missed; the tick accounts for all of them.
+      const missed = 1 + Math.floor((this.cpu.tsc - this.interp.eventAt) / this.sched.tickCycles);
       this.sched.onTimerDue();
       this.cpu.irqVector = -1;
-      this.stats && Stats.bump(this.stats.entries, 'interrupt taken in the exit-work loop');
-      this.sched.tick();
+      this.irqWindowTicks++;
+      this.sched.tick(missed);
     }
   }
+  /** Timer interrupts taken inside the exit-work loop's interrupt window. */
+  irqWindowTicks = 0;
 
   /** Pending signals at the return to user mode: default actions until delivery exists. */
   handleSignals(t: Task): boolean {

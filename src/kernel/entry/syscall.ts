@@ -98,6 +98,9 @@ function completeSyscall(k: Kernel, t: Task, nr: number, a: number[], ret: numbe
     const name = (nr >>> 0) < NR_syscalls_64 ? NAMES[nr] || `syscall_${nr}` : `syscall_${nr}`;
     k.opts.log(formatSyscall(name, a, ret ?? -ENOSYS, t));
   }
+  // The handler ran with interrupts enabled (syscall_enter_from_user_mode turns them on): a
+  // tick that came due meanwhile is taken now, before syscall_exit_to_user_mode disables them.
+  k.irqWindow();
   exitToUserMode(k, t, () => {
     regs.base = t.kstackTop - PT_REGS_SIZE;
     // The checks cost what Linux's test sequence does; a kernel without them pays nothing.

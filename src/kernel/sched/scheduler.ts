@@ -49,12 +49,12 @@ export class Scheduler {
   }
 
   /** The timer interrupt's handler (common_interrupt for LOCAL_TIMER_VECTOR). */
-  tick(): void {
-    this.ticks++;
+  tick(n = 1): void {
+    this.ticks += n;
     const t = this.k.current;
     this.wakeExpired();
     if (!t) return;
-    t.sliceLeft -= this.tickCycles;
+    t.sliceLeft -= this.tickCycles * n;
     if (t.sliceLeft <= 0 && this.runQueue.some((q) => q !== t && q.state === 'runnable')) this.k.setTif(t, TIF_NEED_RESCHED);
   }
 
