@@ -99,10 +99,18 @@ export function main(argv: string[]): void {
     return;
   }
   const path = (p: string) => ({ ...base, syscallPath: p } as unknown as Partial<KernelOptions>);
-  const gc = modeled(GETPID, path('c'), small, large), gs = modeled(GETPID, path('split-tables'), small, large);
-  console.log(`c vs split-tables, getpid: c ${fmt(gc.cycles)} cycles, split-tables ${fmt(gs.cycles)} cycles: ratio split/c ${fmt(gs.cycles / gc.cycles, 3)}`);
-  const ec = modeled(EXECVE, path('c'), 10, 60), es = modeled(EXECVE, path('split-tables'), 10, 60);
-  console.log(`c vs split-tables, execve: c ${fmt(ec.cycles)} cycles, split-tables ${fmt(es.cycles)} cycles: ratio split/c ${fmt(es.cycles / ec.cycles, 3)}`);
+  const compare = (what: string, guest: string, lo: number, hi: number, extra: Partial<KernelOptions> = {}) => {
+    try {
+      const c = modeled(guest, { ...path('c'), ...extra }, lo, hi), s = modeled(guest, { ...path('split-tables'), ...extra }, lo, hi);
+      console.log(`c vs split-tables, ${what}: c ${fmt(c.cycles)} cycles (${fmt(c.ns)} ns), ` +
+        `split-tables ${fmt(s.cycles)} cycles (${fmt(s.ns)} ns): ratio split/c ${fmt(s.cycles / c.cycles, 3)}`);
+    } catch (e) {
+      console.log(`c vs split-tables, ${what}: failed: ${(e as Error).message}`);
+    }
+  };
+  compare('getpid', GETPID, small, large);
+  compare('getpid, context tracking forced', GETPID, small, large, { contextTracking: 'force' });
+  compare('execve', EXECVE, 10, 60);
 }
 
 if (process.argv[1] && process.argv[1].endsWith('entry.js')) main(process.argv);

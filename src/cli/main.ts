@@ -34,6 +34,7 @@ export function main(argv: string[]): void {
     .addOption(new Option('--sysret <mode>', 'return from system calls by SYSRET when allowed, or always by IRET').choices(['opportunistic', 'never']).default('opportunistic'))
     .addOption(new Option('--context-tracking <mode>', 'run context tracking on every kernel entry and exit').choices(['off', 'force']).default('off'))
     .addOption(new Option('--cost-profile <name>', 'the microarchitecture whose costs the cycle counter models (src/trace/costs.ts)').choices(Object.keys(PROFILES)).default(DEFAULT_PROFILE))
+    .addOption(new Option('--syscall-path <path>', "today's C entry, or 2015's split fast/slow tables").choices(['c', 'split-tables']).default('c'))
     .option('--check-entry', 'check the entry/exit invariants at every kernel instruction and return; stop on a violation')
     .addOption(new Option('--inject <what>', 'raise an interrupt or NMI at every boundary of the entry/exit code in turn').choices(['irq:every', 'nmi:every']))
     .option('--host-time', 'guest clocks follow the host clock instead of the emulated cycle counter')
@@ -44,7 +45,7 @@ export function main(argv: string[]): void {
     .allowExcessArguments(true)
     .showHelpAfterError();
   program.parse(argv);
-  const opts = program.opts<{ trace: string; stats?: boolean; cpuVendor: 'intel' | 'amd'; memory: string; hostTime?: boolean; maxInsns: string; sysret: 'opportunistic' | 'never'; contextTracking: 'off' | 'force'; checkEntry?: boolean; inject?: string }>();
+  const opts = program.opts<{ trace: string; stats?: boolean; cpuVendor: 'intel' | 'amd'; memory: string; hostTime?: boolean; maxInsns: string; sysret: 'opportunistic' | 'never'; contextTracking: 'off' | 'force'; checkEntry?: boolean; inject?: string; syscallPath: 'c' | 'split-tables' }>();
   const [prog, ...args] = program.args;
   const traces = new Set(opts.trace.split(',').map((s) => s.trim()).filter(Boolean));
   for (const t of traces) if (t !== 'syscall' && t !== 'entry') fail(`unknown --trace value '${t}' (want syscall, entry)`, 2);
@@ -77,6 +78,9 @@ export function main(argv: string[]): void {
     hostTime: !!opts.hostTime,
     sysretChecks: { ...DEFAULT_SYSRET_CHECKS, mode: opts.sysret },
     contextTracking: opts.contextTracking,
+    syscallPath: opts.syscallPath,
+    checkEntry: !!opts.checkEntry,
+    inject: opts.inject === 'irq:every' ? 'irq' : opts.inject === 'nmi:every' ? 'nmi' : 'none',
     costProfile: program.opts<{ costProfile: string }>().costProfile,
     log,
     root,

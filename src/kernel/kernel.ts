@@ -14,7 +14,8 @@ import { KernelSpace, bootCpu, setKernelStack, type EntryImage } from './arch/bo
 import { NATIVE_NAMES, NATIVE_BASE } from './arch/natives.js';
 import { THREAD_SIZE, __USER_CS, __USER_DS } from './arch/layout.js';
 import { PtRegs, PT_REGS_SIZE } from './entry/ptregs.js';
-import { doSyscall64, type SysretChecks, DEFAULT_SYSRET_CHECKS } from './entry/syscall.js';
+import { doSyscall64, doSyscall64Slowpath, syscallReturnSlowpath, fastSyscall, type SysretChecks, DEFAULT_SYSRET_CHECKS } from './entry/syscall.js';
+import { ENOSYS } from './errno.js';
 import { excHandler, commonInterrupt, retFromForkWork } from './entry/exceptions.js';
 import { futexWake } from './futex.js';
 import { sendSignal, handleSignals } from './signal/send.js';
@@ -27,7 +28,7 @@ import { Clock } from './time/clock.js';
 import { Scheduler } from './sched/scheduler.js';
 import { WaitQueue, BLOCKED } from './sched/wait.js';
 import { ContextTracking, type ContextTrackingMode } from './entry/context-tracking.js';
-import { TI_flags, TIF_SIGPENDING } from './entry/thread-info.js';
+import { TI_flags, TI_syscall_work, TIF_SIGPENDING, SYSCALL_WORK_CONTEXT_TRACKING } from './entry/thread-info.js';
 import { DEFAULT_PROFILE, profileByName, cycleModel, type CostProfile, type KernelCostKey } from '../trace/costs.js';
 import { EntryChecker } from './debug/entry-check.js';
 import { Injector, INJECT_VECTOR } from './debug/inject.js';
@@ -60,6 +61,8 @@ export interface KernelOptions {
   costProfile: string;
   /** Context tracking: 'force' runs user_exit/user_enter on every kernel entry and exit. */
   contextTracking: ContextTrackingMode;
+  /** 'c': today's entry (everything through do_syscall_64); 'split-tables': 2015's fast and slow paths. */
+  syscallPath: 'c' | 'split-tables';
   /** Timer interrupts per second (CONFIG_HZ). */
   hz: number;
   /** Check the entry/exit invariants at every kernel instruction and return (debug/entry-check.ts). */
@@ -86,6 +89,7 @@ export const DEFAULT_OPTIONS: KernelOptions = {
   cpuHz: 3e9,
   costProfile: DEFAULT_PROFILE,
   contextTracking: 'off',
+  syscallPath: 'c',
   hz: 250,
   checkEntry: false,
   inject: 'none',
@@ -131,6 +135,9 @@ export class Kernel {
   readonly istTops: number[];
   nmis = 0;
   injectedIrqs = 0;
+  /** Split tables: calls served by the fast table, and entries to the slow path. */
+  fastPathCalls = 0;
+  slowPathCalls = 0;
   current: Task | null = null;
   /**
    * System calls that tests install over the table (never set by the CLI): they let a test
@@ -184,10 +191,14 @@ export class Kernel {
     const table: Record<string, () => void> = {
       do_syscall_64: () => doSyscall64(this),
       ret_from_fork_work: () => retFromForkWork(this),
+      do_syscall_64_slowpath: () => doSyscall64Slowpath(this),
+      syscall_return_slowpath: () => syscallReturnSlowpath(this),
+      __x64_sys_ni_syscall: () => { this.cpu.lo[RAX] = -ENOSYS; this.cpu.hi[RAX] = -1; },
       common_interrupt: () => commonInterrupt(this),
       spurious_interrupt: () => {},
     };
-    this.natives = NATIVE_NAMES.map((name) => table[name] ?? (() => excHandler(this, name)));
+    this.natives = NATIVE_NAMES.map((name) => table[name] ?? (name.startsWith('__x64_') ? fastSyscall(this, name.slice(6)) : () => excHandler(this, name)));
+    if (this.opts.syscallPath === 'split-tables') this.cpu.lstar = this.ks.symbol('entry_SYSCALL_64_split');
   }
 
   /** Name an address in the entry image as symbol+offset (for traces and reports). */
@@ -245,6 +256,7 @@ export class Kernel {
       minsigstksz: 2048, vdso: 0,
     }, (va) => this.cpu.mem.flushPage(va));
     this.tasks.set(pid, t);
+    this.initThreadInfo(t);
     this.switchTo(t);
     this.sched.add(t);
     // Enter user mode the way a new task does: through the real IRET exit path, with a
@@ -293,6 +305,17 @@ export class Kernel {
     mem.setUser(false);
     mem.write32(this.tiAddr(t), v);
     mem.tlbOff = save;
+  }
+
+  /** Set up a new task's thread_info (its syscall_work bits). */
+  initThreadInfo(t: Task): void {
+    if (this.opts.contextTracking === 'force') {
+      const mem = this.cpu.mem;
+      const save = mem.tlbOff;
+      mem.setUser(false);
+      mem.write32(t.kstackTop - THREAD_SIZE + TI_syscall_work, 1 << SYSCALL_WORK_CONTEXT_TRACKING);
+      mem.tlbOff = save;
+    }
   }
 
   /** Charge modeled cycles for kernel work done in TypeScript. */

@@ -40,7 +40,9 @@ export type InsnCostKey =
 /** Kernel work done in TypeScript, charged with Kernel.charge(name). */
 export type KernelCostKey =
   | 'do_syscall_64' | 'sysret_checks' | 'exit_to_user_mode'
-  | 'context_tracking_user_exit' | 'context_tracking_user_enter';
+  | 'context_tracking_user_exit' | 'context_tracking_user_enter'
+  /** A handler called from the split-tables fast table (no entry/exit work around it). */
+  | 'fast_syscall';
 
 export interface CostProfile {
   name: string;
@@ -186,6 +188,11 @@ export const SANDY_BRIDGE: CostProfile = {
     sysret_checks: 17,
     // One round of the exit-to-user loop test: read thread_info->flags, test, branch, call/ret.
     exit_to_user_mode: 6,
+    // A handler called straight from the split-tables fast table: the assembly around it does
+    // the bounds check, the indirect call and the ax store itself, so only the C function is
+    // charged — for getpid, sys_getpid -> task_tgid_vnr -> __task_pid_nr_ns and the call/ret:
+    // ~15 instructions (the handler's share of do_syscall_64's 45 above; estimate).
+    fast_syscall: 15,
     context_tracking_user_exit: CT_USER_EXIT,
     context_tracking_user_enter: CT_USER_ENTER,
   },

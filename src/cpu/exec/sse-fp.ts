@@ -17,7 +17,7 @@ import { def } from './table.js';
 import { setArith } from '../flags.js';
 import { ARITH_FLAGS, CF, PF, ZF } from '../regs.js';
 import {
-  FPX, IE, DE, DAZ, PE, PM, RC_MASK, fpBegin, fpEnd, fpCheck, xmmRm, byPrefix, M128A, M64, M32, type Kernel,
+  FPX, IE, DE, DAZ, PE, PM, RC_MASK, fpBegin, fpEnd, fpCheck, xmmRm, byPrefix, M64, M32, type Kernel,
 } from './sse-state.js';
 import {
   OP_ADD, OP_SUB, OP_MUL, OP_DIV, laneArith32, laneArith64, laneSqrt32, laneSqrt64, isNaN32, isNaN64,

@@ -15,7 +15,7 @@ import { byPrefix, xmmRm, syncViews, fromOut, U8, I8, U16, I16, OUT, TMP, M64, M
 import { sse2, mulU32 } from './sse-int.js';
 import { packusdw } from './sse-shuffle.js';
 
-const O8 = OUT * 16, O16 = OUT * 8, O32 = OUT * 4;
+const O16 = OUT * 8, O32 = OUT * 4;
 
 // --- PMOVSX/PMOVZX: widen the low elements of the source. Memory forms read only what they use
 // (m64 for BW/WD/DQ, m32 for BD/WQ, m16 for BQ), with no alignment rule.

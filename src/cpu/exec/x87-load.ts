@@ -10,10 +10,10 @@ import type { Cpu } from '../cpu.js';
 import type { Handler, Insn } from '../insn.js';
 import { ea } from '../operands.js';
 import { F80, env, classOf, quietNaN, K_SNAN, IE, DE, OE, UE, RC_CHOP, setZero } from '../fpu/f80.js';
-import { toF32, toF64, f64Hi, toInt, INT, toBcd, fromBcd, BCD, fromInt64 } from '../fpu/convert.js';
+import { toF32, toF64, F64_HI, toInt, INT, toBcd, fromBcd, BCD, fromInt64 } from '../fpu/convert.js';
 import { loadConstant } from '../fpu/misc.js';
 import {
-  enter, noteIp, phys, isEmpty, getReg, setReg, pop, pushChecked, underflow, suppressed, finish,
+  enter, noteIp, phys, isEmpty, getReg, setReg, pop, pushChecked, underflow, finish,
   FA, FM, INDEFINITE,
 } from './x87-state.js';
 import { loadM32, loadM64, loadI16, loadI32, type MemLoader } from './x87-arith.js';
@@ -109,7 +109,7 @@ function write80(cpu: Cpu, a: number, lo: number, hi: number, se: number): void 
 }
 
 const storeM32: Storer = (cpu, a, v) => { const bits = toF32(v); if (!storeStopped()) cpu.mem.write32(a, bits); };
-const storeM64: Storer = (cpu, a, v) => { const lo = toF64(v); if (!storeStopped()) cpu.mem.write64(a, lo, f64Hi); };
+const storeM64: Storer = (cpu, a, v) => { const lo = toF64(v); if (!storeStopped()) cpu.mem.write64(a, lo, F64_HI[0]); };
 const storeM80: Storer = (cpu, a, v) => write80(cpu, a, v.lo, v.hi, v.se);
 function storeInt(bits: number, rcFixed: number): Storer {
   return (cpu, a, v) => {

@@ -99,32 +99,32 @@ function encodeF32(t: F80): number {
   return (sign | (t.hi >>> (8 + (BIAS - 126 - e)))) | 0;
 }
 
-/** High half of the last toF64 result. */
-export let f64Hi = 0;
+/** High half of the last toF64 result (a typed-array slot: no boxing). */
+export const F64_HI = new Int32Array(1);
 
-/** Round an extended value to double precision and encode it; the low half is returned, the high half left in f64Hi. */
+/** Round an extended value to double precision and encode it; the low half is returned, the high half left in F64_HI[0]. */
 export function toF64(a: F80): number {
   const k = classOf(a), sign = (a.se & 0x8000) << 16;
   switch (k) {
-    case K_ZERO: f64Hi = sign | 0; return 0;
-    case K_INF: f64Hi = (sign | 0x7ff00000) | 0; return 0;
+    case K_ZERO: F64_HI[0] = sign | 0; return 0;
+    case K_INF: F64_HI[0] = (sign | 0x7ff00000) | 0; return 0;
     case K_SNAN: case K_QNAN:
       if (k === K_SNAN) env.flags |= IE;
-      f64Hi = (sign | 0x7ff80000 | ((a.hi >>> 11) & 0xfffff)) | 0;
+      F64_HI[0] = (sign | 0x7ff80000 | ((a.hi >>> 11) & 0xfffff)) | 0;
       return ((a.hi << 21) | (a.lo >>> 11)) | 0;
-    case K_UNSUPPORTED: env.flags |= IE; f64Hi = 0xfff80000 | 0; return 0;
+    case K_UNSUPPORTED: env.flags |= IE; F64_HI[0] = 0xfff80000 | 0; return 0;
   }
   unpack(a);
   roundPack(T, a.se & 0x8000, U.e, U.h, U.l, 0, 53, D_F64);
   const e = T.se & 0x7fff, ts = (T.se & 0x8000) << 16;
-  if (e === 0 && (T.hi | T.lo) === 0) { f64Hi = ts | 0; return 0; }
-  if (e === 0x7fff) { f64Hi = (ts | 0x7ff00000) | 0; return 0; }
+  if (e === 0 && (T.hi | T.lo) === 0) { F64_HI[0] = ts | 0; return 0; }
+  if (e === 0x7fff) { F64_HI[0] = (ts | 0x7ff00000) | 0; return 0; }
   let h = T.hi, l = T.lo, be = e - BIAS + 1023;
   if (be <= 0) {
     shiftRightJam(h, l, 0, 1 - be);
     h = S.h; l = S.l; be = 0;
   } else h &= 0x7fffffff;
-  f64Hi = (ts | (be << 20) | (h >>> 11)) | 0;
+  F64_HI[0] = (ts | (be << 20) | (h >>> 11)) | 0;
   return ((h << 21) | (l >>> 11)) | 0;
 }
 

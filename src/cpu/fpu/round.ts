@@ -21,14 +21,16 @@ export const D_EXT = 0, D_F64 = 1, D_F32 = 2;
 const EMIN = [1, 16383 - 1022, 16383 - 126];
 const EMAX = [0x7ffe, 16383 + 1023, 16383 + 127];
 
-// Results of roundSig (module registers: no allocation).
-let rh = 0, rl = 0, rcarry = 0;
+// Results of roundSig. Typed-array slots, not module variables: storing a number above 2^30
+// in a variable boxes it, in a typed array it does not (no allocation per instruction).
+const RS = new Uint32Array(3);
+const R_H = 0, R_L = 1, R_CARRY = 2;
 /** Result of shiftRightJam. */
 export const S = { h: 0, l: 0, x: 0 };
 
 /**
  * Round (h, l, x) to `pc` bits by mode `rc`. Leaves the kept bits (dropped ones cleared) in
- * rh:rl and a carry out of bit 63 in rcarry. Returns bit 0: incremented, bit 1: inexact.
+ * RS[R_H]:RS[R_L] and a carry out of bit 63 in RS[R_CARRY]. Returns bit 0: incremented, bit 1: inexact.
  */
 function roundSig(sign: number, rc: number, h: number, l: number, x: number, pc: number): number {
   let r: number, st: boolean, lsb: number;
@@ -46,17 +48,18 @@ function roundSig(sign: number, rc: number, h: number, l: number, x: number, pc:
     else if (rc === RC_DOWN) inc = sign !== 0;
     else if (rc === RC_UP) inc = sign === 0;
   }
-  rcarry = 0;
+  let carry = 0;
   if (inc) {
     if (pc === 24) h += 0x100;
     else {
       l += pc === 64 ? 1 : 0x800;
       if (l >= TWO32) { l -= TWO32; h += 1; }
     }
-    if (h >= TWO32) { h -= TWO32; rcarry = 1; }
+    if (h >= TWO32) { h -= TWO32; carry = 1; }
   }
-  rh = h;
-  rl = l;
+  RS[R_H] = h;
+  RS[R_L] = l;
+  RS[R_CARRY] = carry;
   return (inc ? 1 : 0) | (inexact ? 2 : 0);
 }
 
@@ -100,11 +103,11 @@ export function roundPack(out: F80, sign: number, E: number, h: number, l: numbe
       if (E < emin) { env.flags |= PE; env.c1 = 0; out.se = sign; out.hi = 0; out.lo = 0; return; }
     } else {
       let tiny = true;
-      if (E === emin - 1) { roundSig(sign, rc, h, l, x, pc); if (rcarry) tiny = false; }
+      if (E === emin - 1) { roundSig(sign, rc, h, l, x, pc); if (RS[R_CARRY]) tiny = false; }
       shiftRightJam(h, l, x, emin - E);
       const r = roundSig(sign, rc, S.h, S.l, S.x, pc);
       if (r & 2) { env.flags |= PE; if (tiny) env.flags |= UE; env.c1 = r & 1; }
-      h = rh; l = rl;
+      h = RS[R_H]; l = RS[R_L];
       if (dest === D_EXT) {
         out.se = sign | ((h & 0x80000000) !== 0 ? 1 : 0);
         out.hi = h; out.lo = l;
@@ -122,8 +125,8 @@ export function roundPack(out: F80, sign: number, E: number, h: number, l: numbe
     }
   }
   const r = roundSig(sign, rc, h, l, x, pc);
-  h = rh; l = rl;
-  if (rcarry) { h = 0x80000000; l = 0; E++; }
+  h = RS[R_H]; l = RS[R_L];
+  if (RS[R_CARRY]) { h = 0x80000000; l = 0; E++; }
   if (E > emax) {
     if ((cw & OE) === 0) {
       env.flags |= OE;
@@ -188,13 +191,13 @@ export function unpack(a: F80): void {
 
 // --- 32-bit limb arithmetic.
 
-let mhi = 0;
+const MHI = new Uint32Array(1);
 /** Low 32 bits of the 64-bit product of two uint32; the high 32 bits are left for mulHi(). */
 export function mul32(a: number, b: number): number {
   const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
   const ll = al * bl, lh = al * bh, hl = ah * bl;
   const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  mhi = ah * bh + (lh >>> 16) + (hl >>> 16) + Math.floor(mid / 65536);
+  MHI[0] = ah * bh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16);
   return (((mid & 0xffff) << 16) | (ll & 0xffff)) >>> 0;
 }
-export function mulHi(): number { return mhi; }
+export function mulHi(): number { return MHI[0]; }

@@ -19,7 +19,7 @@ import {
   F80, env, classOf, nanResult, invalid, quietNaN, setInf, setZero, copyF80, BIAS,
   K_ZERO, K_NORMAL, K_DENORMAL, K_INF, K_QNAN, K_UNSUPPORTED, DE, ZE, PE,
 } from './f80.js';
-import { normPack, roundPack, unpack, U, D_EXT } from './round.js';
+import { normPack, unpack, U, D_EXT } from './round.js';
 import { mul } from './arith.js';
 
 /** Working precision of the series, in bits. */
@@ -131,12 +131,15 @@ export function constantBits(): { pi: bigint; ln2: bigint; fractionBits: number 
   return { pi: PI_P, ln2: LN2_P, fractionBits: PW };
 }
 
-// --- Series kernels on fixed-point arguments t = x² (|t| < 1), W fraction bits.
+// --- Series kernels on fixed-point arguments t = x² (|t| < 1), W fraction bits. Callers keep
+// |t| ≤ 0.7 so each converges in well under MAX_TERMS terms; the cap only guarantees that no
+// guest operand can make the emulator loop.
+const MAX_TERMS = 400n;
 
 /** Σ t^k / (2k+1): atanh(z)/z with t = z². */
 function atanhKernel(t: bigint): bigint {
   let p = ONE, sum = ONE;
-  for (let k = 1n; ; k++) {
+  for (let k = 1n; k < MAX_TERMS; k++) {
     p = (p * t) >> WB;
     if (p === 0n) break;
     sum += p / (2n * k + 1n);
@@ -146,7 +149,7 @@ function atanhKernel(t: bigint): bigint {
 /** Σ (−t)^k / (2k+1): atan(z)/z. */
 function atanKernel(t: bigint): bigint {
   let p = ONE, sum = ONE;
-  for (let k = 1n; ; k++) {
+  for (let k = 1n; k < MAX_TERMS; k++) {
     p = -(p * t) >> WB;
     if (p === 0n) break;
     sum += p / (2n * k + 1n);
@@ -156,7 +159,7 @@ function atanKernel(t: bigint): bigint {
 /** sin(r)/r = Σ (−t)^k/(2k+1)! and cos(r) = Σ (−t)^k/(2k)! with t = r². */
 function sinKernel(t: bigint): bigint {
   let p = ONE, sum = ONE;
-  for (let k = 1n; ; k++) {
+  for (let k = 1n; k < MAX_TERMS; k++) {
     p = -(p * t) / ((2n * k) * (2n * k + 1n)) >> WB;
     if (p === 0n) break;
     sum += p;
@@ -165,7 +168,7 @@ function sinKernel(t: bigint): bigint {
 }
 function cosKernel(t: bigint): bigint {
   let p = ONE, sum = ONE;
-  for (let k = 1n; ; k++) {
+  for (let k = 1n; k < MAX_TERMS; k++) {
     p = -(p * t) / ((2n * k - 1n) * (2n * k)) >> WB;
     if (p === 0n) break;
     sum += p;
@@ -175,7 +178,7 @@ function cosKernel(t: bigint): bigint {
 /** (e^t − 1)/t = Σ t^k/(k+1)!. */
 function expm1Kernel(t: bigint): bigint {
   let p = ONE, sum = ONE;
-  for (let k = 2n; ; k++) {
+  for (let k = 2n; k < MAX_TERMS; k++) {
     p = (p * t) / k >> WB;
     if (p === 0n) break;
     sum += p;
@@ -198,6 +201,8 @@ function ln(x: BF): BF {
 
 /** ln(1 + x) for |x| < 1, keeping relative accuracy for tiny x. */
 function ln1p(x: BF): BF {
+  // Away from 0 the series in x/(2+x) converges slowly (not at all as x → ∞): use ln(1 + x).
+  if (x.e + bitlen(x.m) > -2) return ln(bfAdd({ m: 1n, e: 0 }, x));
   const two: BF = { m: 2n, e: 0 };
   const z = bfDiv(x, bfAdd(two, x));
   return bfMul(z, fromFix(2n * atanhKernel(square(z))));

@@ -14,6 +14,7 @@
  */
 
 #include "generated/asm-offsets.h"
+#include "generated/syscall_table_64.h"
 
 /* Per-CPU variables: GS points at this CPU's area once SWAPGS has run in kernel mode. */
 #define PER_CPU_VAR(off)	%gs:(off)
@@ -368,3 +369,194 @@ ret_from_fork:
 	call	ret_from_fork_work		/* schedule_tail + syscall_exit_to_user_mode */
 	jmp	swapgs_restore_regs_and_return_to_usermode	/* a new task always leaves by IRET */
 	.size	ret_from_fork, . - ret_from_fork
+
+/*
+ * ---------------------------------------------------------------------------------------------
+ * --syscall-path=split-tables: the 2015 design (Linux 4.1-4.5), kept as a second, real entry.
+ * Boot points MSR_LSTAR here instead of entry_SYSCALL_64.
+ *
+ * A fast path in assembly saves only the registers a C function may clobber, checks the work
+ * flags, calls the handler straight from a table with the C convention, and returns by SYSRET
+ * without looking at anything else: it cannot have changed rcx, r11, cs or ss. Everything that
+ * needs more — work flags set on entry or exit, or a system call that needs the full frame
+ * (marked /ptregs in syscall_64.tbl: execve, clone, fork, vfork, rt_sigreturn, iopl) — goes
+ * to the slow path, which saves the rest of pt_regs, calls into C, and makes the opportunistic
+ * SYSRET checks itself, in assembly, as 2015's code did (canonical RCX by sign extension from
+ * bit 47, not today's TASK_SIZE_MAX).
+ *
+ * State on entry is as for entry_SYSCALL_64 (see above).
+ * ---------------------------------------------------------------------------------------------
+ */
+
+/* thread_info sits at the bottom of the task's kernel stack: top_of_stack - THREAD_SIZE. */
+#define TI_FLAGS(reg)		(TI_flags - THREAD_SIZE)(reg)
+#define TI_SYSCALL_WORK(reg)	(TI_syscall_work - THREAD_SIZE)(reg)
+
+	.globl	entry_SYSCALL_64_split
+	.type	entry_SYSCALL_64_split, @function
+entry_SYSCALL_64_split:
+	swapgs
+	movq	%rsp, PER_CPU_VAR(PCPU_USER_RSP_SCRATCH)
+	movq	PER_CPU_VAR(PCPU_TOP_OF_STACK), %rsp
+	.globl	entry_SYSCALL_64_split_safe_stack
+entry_SYSCALL_64_split_safe_stack:
+
+	pushq	$__USER_DS				/* pt_regs->ss */
+	pushq	PER_CPU_VAR(PCPU_USER_RSP_SCRATCH)	/* pt_regs->sp */
+	pushq	%r11					/* pt_regs->flags */
+	pushq	$__USER_CS				/* pt_regs->cs */
+	pushq	%rcx					/* pt_regs->ip */
+	pushq	%rax					/* pt_regs->orig_ax */
+	pushq	%rdi					/* pt_regs->di */
+	pushq	%rsi					/* pt_regs->si */
+	pushq	%rdx					/* pt_regs->dx */
+	pushq	%rcx					/* pt_regs->cx */
+	pushq	$-ENOSYS				/* pt_regs->ax */
+	pushq	%r8					/* pt_regs->r8 */
+	pushq	%r9					/* pt_regs->r9 */
+	pushq	%r10					/* pt_regs->r10 */
+	pushq	%r11					/* pt_regs->r11 */
+	subq	$(6*8), %rsp				/* pt_regs->bp, bx, r12-15: not saved on the fast path */
+
+	/* Any entry work (tracing, seccomp, context tracking) or pending exit work: slow path. */
+	movq	PER_CPU_VAR(PCPU_TOP_OF_STACK), %r11
+	testl	$SYSCALL_WORK_ENTER, TI_SYSCALL_WORK(%r11)
+	jnz	entry_SYSCALL64_slow_path
+	testl	$EXIT_TO_USER_MODE_WORK, TI_FLAGS(%r11)
+	jnz	entry_SYSCALL64_slow_path
+
+	.globl	entry_SYSCALL_64_fastpath
+entry_SYSCALL_64_fastpath:
+	/* Interrupts are off. rax = nr; the arguments are still in rdi, rsi, rdx, r10, r8, r9. */
+	cmpq	$(NR_syscalls_64 - 1), %rax
+	ja	1f					/* out of range: ax stays -ENOSYS */
+	movq	%r10, %rcx				/* the C convention's fourth argument */
+	leaq	sys_call_table_64(%rip), %r11
+	call	*(%r11, %rax, 8)
+	.globl	entry_SYSCALL_64_after_fastpath_call
+entry_SYSCALL_64_after_fastpath_call:
+	movq	%rax, RAX(%rsp)
+1:
+	/* Work may have appeared during the call (a signal, need_resched): then the slow exit. */
+	movq	PER_CPU_VAR(PCPU_TOP_OF_STACK), %r11
+	testl	$EXIT_TO_USER_MODE_WORK, TI_FLAGS(%r11)
+	jnz	1f
+	movq	RIP(%rsp), %rcx				/* SYSRET's RIP */
+	movq	EFLAGS(%rsp), %r11			/* SYSRET's RFLAGS */
+	movq	R10(%rsp), %r10
+	movq	R9(%rsp), %r9
+	movq	R8(%rsp), %r8
+	movq	RAX(%rsp), %rax
+	movq	RDX(%rsp), %rdx
+	movq	RSI(%rsp), %rsi
+	movq	RDI(%rsp), %rdi
+	movq	RSP(%rsp), %rsp				/* the user stack: from here no push or pop */
+	.globl	entry_SYSCALL_64_fast_sysret
+entry_SYSCALL_64_fast_sysret:
+	swapgs
+	sysretq
+1:
+	/* Slow exit after a fast call: complete pt_regs, run the exit work in C. */
+	movq	%rbx, RBX(%rsp)
+	movq	%rbp, RBP(%rsp)
+	movq	%r12, R12(%rsp)
+	movq	%r13, R13(%rsp)
+	movq	%r14, R14(%rsp)
+	movq	%r15, R15(%rsp)
+	movq	%rsp, %rdi
+	call	syscall_return_slowpath			/* returns with interrupts off */
+	jmp	return_from_SYSCALL_64
+
+	.globl	entry_SYSCALL64_slow_path
+entry_SYSCALL64_slow_path:
+	/* Complete pt_regs: the extra registers. */
+	movq	%rbx, RBX(%rsp)
+	movq	%rbp, RBP(%rsp)
+	movq	%r12, R12(%rsp)
+	movq	%r13, R13(%rsp)
+	movq	%r14, R14(%rsp)
+	movq	%r15, R15(%rsp)
+	movq	%rsp, %rdi				/* arg0: pt_regs */
+	call	do_syscall_64_slowpath			/* entry work, dispatch, exit work; interrupts off on return */
+
+	.globl	return_from_SYSCALL_64
+return_from_SYSCALL_64:
+	/*
+	 * Opportunistic SYSRET, decided here in assembly (2015): SYSRET restores exactly pt_regs
+	 * when rcx == ip, r11 == flags, ip is canonical, cs/ss are the SYSRET selectors and RF/TF
+	 * are clear. rsp → pt_regs, all of it saved.
+	 */
+	movq	RCX(%rsp), %rcx
+	movq	RIP(%rsp), %r11
+	cmpq	%rcx, %r11				/* SYSRET requires rcx == rip */
+	jne	opportunistic_sysret_failed
+	/*
+	 * On Intel, SYSRET with a non-canonical RCX raises #GP in kernel mode with the user's RSP
+	 * loaded: sign-extend from bit 47 and compare (__VIRTUAL_MASK_SHIFT = 47).
+	 */
+	shlq	$16, %rcx
+	sarq	$16, %rcx
+	cmpq	%rcx, %r11
+	jne	opportunistic_sysret_failed
+	cmpq	$__USER_CS, CS(%rsp)			/* CS must match SYSRET's */
+	jne	opportunistic_sysret_failed
+	movq	R11(%rsp), %r11
+	cmpq	%r11, EFLAGS(%rsp)			/* R11 == RFLAGS */
+	jne	opportunistic_sysret_failed
+	/*
+	 * SYSRET cannot restore RF, and with TF set it would trap on the first user instruction
+	 * (a single-stepped "pushfq; popq %r11" would then loop for ever).
+	 */
+	testq	$(X86_EFLAGS_RF | X86_EFLAGS_TF), %r11
+	jnz	opportunistic_sysret_failed
+	cmpq	$__USER_DS, SS(%rsp)			/* SS must match SYSRET's */
+	jne	opportunistic_sysret_failed
+
+	.globl	split_syscall_return_via_sysret
+split_syscall_return_via_sysret:
+	POP_REGS
+	movq	(RSP-ORIG_RAX)(%rsp), %rsp
+	.globl	entry_SYSRETQ_split_unsafe_stack
+entry_SYSRETQ_split_unsafe_stack:
+	swapgs
+	sysretq
+	.globl	entry_SYSRETQ_split_end
+entry_SYSRETQ_split_end:
+	int3
+
+	.globl	opportunistic_sysret_failed
+opportunistic_sysret_failed:
+	jmp	swapgs_restore_regs_and_return_to_usermode
+	.size	entry_SYSCALL_64_split, . - entry_SYSCALL_64_split
+
+/*
+ * stub_ptregs_64: where the fast table sends full-register system calls. Called from the fast
+ * path (the return address says so), it drops that call and restarts the call on the slow
+ * path, which has the full frame; called from C it would just go on to the handler in rax.
+ */
+	.globl	stub_ptregs_64
+	.type	stub_ptregs_64, @function
+stub_ptregs_64:
+	leaq	entry_SYSCALL_64_after_fastpath_call(%rip), %r11
+	cmpq	%r11, (%rsp)
+	jne	1f
+	popq	%rax					/* the fast path's return address */
+	jmp	entry_SYSCALL64_slow_path		/* interrupts are still off */
+1:	jmp	*%rax
+	.size	stub_ptregs_64, . - stub_ptregs_64
+
+.macro PTREGS_STUB func
+	.globl	ptregs_\func
+ptregs_\func:
+	leaq	__x64_\func(%rip), %rax
+	jmp	stub_ptregs_64
+.endm
+
+	SYSCALL_PTREGS_STUBS
+
+	.section .rodata
+	.p2align 3
+	.globl	sys_call_table_64
+sys_call_table_64:
+	SYSCALL_TABLE_64
+	.text

@@ -5,7 +5,10 @@
 
 export { NATIVE_BASE } from './layout.js';
 
-export const NATIVE_NAMES = [
+import { SYSCALL_64 } from '../syscalls/generated/syscall_64.js';
+
+/** The fixed natives: the C functions of the entry paths. */
+export const FIXED_NATIVES = [
   'do_syscall_64',
   'exc_divide_error',
   'exc_debug',
@@ -28,10 +31,21 @@ export const NATIVE_NAMES = [
   'common_interrupt',
   'spurious_interrupt',
   'ret_from_fork_work',
+  'do_syscall_64_slowpath',
+  'syscall_return_slowpath',
+  '__x64_sys_ni_syscall',
 ] as const;
 
-export type NativeName = (typeof NATIVE_NAMES)[number];
+/**
+ * Then one native per system-call entry point (__x64_sys_read …), for the fast table of the
+ * split-tables entry, which calls handlers directly with the C convention.
+ */
+export const SYSCALL_NATIVES: readonly string[] = [...new Set(SYSCALL_64.filter((e) => e.entry).map((e) => `__x64_${e.entry}`))];
 
-export function nativeIndex(name: NativeName): number {
+export const NATIVE_NAMES: readonly string[] = [...FIXED_NATIVES, ...SYSCALL_NATIVES];
+
+export type NativeName = (typeof FIXED_NATIVES)[number];
+
+export function nativeIndex(name: string): number {
   return NATIVE_NAMES.indexOf(name);
 }

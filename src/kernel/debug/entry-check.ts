@@ -34,8 +34,9 @@ export class EntryChecker {
   private lastRsp = 0;
   private rspBeforeSysretSwitch = NaN;
   private readonly unsafeFrom: number[][];
-  private readonly sysretUnsafe: number;
-  private readonly sysretSwitch: number;
+  private readonly userRspLoaded: Map<number, number>;
+  /** RSP at the last instruction executed on the current task's own kernel stack. */
+  private prevTaskRsp = NaN;
 
   constructor(readonly k: Kernel) {
     const s = (n: string) => k.ks.symbol(n);
@@ -43,11 +44,18 @@ export class EntryChecker {
     this.unsafeFrom = [
       [s('entry_SYSCALL_64'), s('entry_SYSCALL_64_safe_stack')],
       [s('entry_SYSRETQ_unsafe_stack'), s('entry_SYSRETQ_end')],
+      [s('entry_SYSCALL_64_split'), s('entry_SYSCALL_64_split_safe_stack')],
+      [s('entry_SYSCALL_64_fast_sysret'), s('entry_SYSCALL_64_fast_sysret') + 6],
+      [s('entry_SYSRETQ_split_unsafe_stack'), s('entry_SYSRETQ_split_end')],
       [s('entry_SYSCALL32_ignore'), s('entry_SYSCALL32_ignore') + 8],
     ];
-    this.sysretUnsafe = s('entry_SYSRETQ_unsafe_stack');
-    // movq (RSP-ORIG_RAX)(%rsp), %rsp is 5 bytes (48 8b 64 24 20) and ends at the label.
-    this.sysretSwitch = this.sysretUnsafe - 5;
+    // Where SYSRET paths have just loaded the user's RSP, and how far below the stack top the
+    // kernel RSP was one instruction earlier (orig_ax slot: 48; the fast path's pt_regs base: 168).
+    this.userRspLoaded = new Map([
+      [s('entry_SYSRETQ_unsafe_stack'), PT_REGS_SIZE - 120],
+      [s('entry_SYSRETQ_split_unsafe_stack'), PT_REGS_SIZE - 120],
+      [s('entry_SYSCALL_64_fast_sysret'), PT_REGS_SIZE],
+    ]);
   }
 
   private fail(cpu: Cpu, what: string): never {
@@ -64,7 +72,10 @@ export class EntryChecker {
     // Remember the stack at the instructions that leave: the `movq …, %rsp` just before
     // entry_SYSRETQ_unsafe_stack, and any IRETQ (an NMI taken in between has its own IRETQ,
     // executed earlier, so the last one seen before a return to user mode is the right one).
-    if (rip === this.sysretSwitch) this.rspBeforeSysretSwitch = rsp;
+    const t = this.k.current;
+    const back = this.userRspLoaded.get(rip);
+    if (back !== undefined) this.rspBeforeSysretSwitch = this.prevTaskRsp + back;
+    if (t && rsp <= t.kstackTop && rsp >= t.kstackTop - 16384) this.prevTaskRsp = rsp;
     if (rsp < 0) {
       const mem = cpu.mem;
       const save = mem.tlbOff;
@@ -106,7 +117,7 @@ export class EntryChecker {
       const top = this.lastRsp + 40;
       if (top !== t.kstackTop && !k.istTops.includes(top)) this.fail(cpu, `IRET from rsp 0x${BigInt.asUintN(64, BigInt(this.lastRsp)).toString(16)}, not the top of a kernel stack`);
     } else if (how === 'SYSRET') {
-      const top = this.rspBeforeSysretSwitch + (PT_REGS_SIZE - 120);
+      const top = this.rspBeforeSysretSwitch;
       if (top !== t.kstackTop) this.fail(cpu, 'SYSRET with the kernel stack not back at its top');
     }
   }

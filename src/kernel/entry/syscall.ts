@@ -26,6 +26,8 @@ export interface SysretChecks {
   ipRange: boolean;
   /** Refuse when RF or TF is set in the saved flags. */
   rfTf: boolean;
+  /** 2015's test instead of ipRange: refuse only a non-canonical ip (sign extension from bit 47). */
+  canonical2015?: boolean;
 }
 export const DEFAULT_SYSRET_CHECKS: SysretChecks = { ipRange: true, rfTf: true };
 
@@ -46,19 +48,33 @@ function buildTable(): void {
 const TWO32 = 4294967296;
 
 export function doSyscall64(k: Kernel): void {
+  syscallSlowPath(k, true);
+}
+
+/**
+ * The split-tables slow path (2015's do_syscall_64 called from entry_SYSCALL64_slow_path):
+ * the same work, but the SYSRET decision is the assembly's (return_from_SYSCALL_64).
+ */
+export function doSyscall64Slowpath(k: Kernel): void {
+  k.slowPathCalls++;
+  syscallSlowPath(k, false);
+}
+
+function syscallSlowPath(k: Kernel, decide: boolean): void {
   if (!tableBuilt) buildTable();
   const cpu = k.cpu;
   const t = k.current!;
   const regs = k.regs;
   regs.base = cpu.getRegNum(RDI);
-  const nr = cpu.lo[RSI];
+  // Today's entry passes nr in rsi (movslq %eax, %rsi); 2015's slow path read regs->orig_ax.
+  const nr = decide ? cpu.lo[RSI] : regs.lo('orig_rax');
   // enter_from_user_mode(): context tracking first, then the system call proper.
   k.contextTracking.userExit(t);
   k.charge('do_syscall_64');
   const args = [regs.num('rdi'), regs.num('rsi'), regs.num('rdx'), regs.num('r10'), regs.num('r8'), regs.num('r9')];
   const ret = dispatch(k, t, nr, args);
-  if (ret === BLOCKED) { sleepInSyscall(k, t, nr, args); return; }
-  completeSyscall(k, t, nr, args, ret);
+  if (ret === BLOCKED) { sleepInSyscall(k, t, nr, args, decide); return; }
+  completeSyscall(k, t, nr, args, ret, decide);
 }
 
 function dispatch(k: Kernel, t: Task, nr: number, a: number[]): number | null {
@@ -76,20 +92,20 @@ function dispatch(k: Kernel, t: Task, nr: number, a: number[]): number | null {
 }
 
 /** The handler went to sleep (wait.ts): park the task; finish the call when it is woken. */
-function sleepInSyscall(k: Kernel, t: Task, nr: number, args: number[]): void {
+function sleepInSyscall(k: Kernel, t: Task, nr: number, args: number[], decide: boolean): void {
   const s = t.sleep!;
   const again = (): void => {
     // A signal ends an interruptible sleep: the call fails with EINTR (restart semantics
     // arrive with the signals issue).
     const r = signalPending(t) ? -EINTR : s.retry();
-    if (r === BLOCKED) { sleepInSyscall(k, t, nr, args); return; }
-    completeSyscall(k, t, nr, args, r);
+    if (r === BLOCKED) { sleepInSyscall(k, t, nr, args, decide); return; }
+    completeSyscall(k, t, nr, args, r, decide);
   };
   k.sched.sleepCurrent(s, again);
 }
 
 /** Store the result, run the exit work, and decide between SYSRET and IRET. */
-function completeSyscall(k: Kernel, t: Task, nr: number, a: number[], ret: number | null): void {
+function completeSyscall(k: Kernel, t: Task, nr: number, a: number[], ret: number | null, decide: boolean): void {
   if (t.state === 'zombie' || t.state === 'dead') return; // exit() does not return
   const regs = k.regs;
   regs.base = t.kstackTop - PT_REGS_SIZE;
@@ -104,13 +120,57 @@ function completeSyscall(k: Kernel, t: Task, nr: number, a: number[], ret: numbe
   exitToUserMode(k, t, () => {
     regs.base = t.kstackTop - PT_REGS_SIZE;
     // The checks cost what Linux's test sequence does; a kernel without them pays nothing.
-    if (k.opts.sysretChecks.mode !== 'never') k.charge('sysret_checks');
-    const reason = sysretRefusal(regs, k.opts.sysretChecks);
+    // Split tables: the assembly decides (and pays in instructions); the same conditions, with
+    // 2015's canonical test, name the reason in the trace.
+    if (decide && k.opts.sysretChecks.mode !== 'never') k.charge('sysret_checks');
+    const reason = decide ? sysretRefusal(regs, k.opts.sysretChecks) : sysretRefusal(regs, { ipRange: false, rfTf: true, canonical2015: true });
     if (k.entries.current) k.entries.current.iretReason = reason;
     if (reason !== null && k.opts.stats) Stats.bump(k.stats.iretReasons, reason);
-    k.cpu.lo[RAX] = reason === null ? 1 : 0;
-    k.cpu.hi[RAX] = 0;
+    if (decide) {
+      k.cpu.lo[RAX] = reason === null ? 1 : 0;
+      k.cpu.hi[RAX] = 0;
+    }
   });
+}
+
+/**
+ * A handler called straight from the split-tables fast table (__x64_sys_*): the C convention
+ * (rdi, rsi, rdx, rcx, r8, r9), result in rax, nothing else. It may sleep like any handler.
+ */
+export function fastSyscall(k: Kernel, entry: string): () => void {
+  let fn: SyscallFn | undefined | null = null;
+  const nameOf = entry.replace(/^sys_/, '');
+  return () => {
+    if (fn === null) fn = syscallHandler(entry);
+    k.fastPathCalls++;
+    const cpu = k.cpu;
+    const t = k.current!;
+    k.charge('fast_syscall');
+    const args = [cpu.getRegNum(RDI), cpu.getRegNum(RSI), cpu.getRegNum(2), cpu.getRegNum(1), cpu.getRegNum(8), cpu.getRegNum(9)];
+    if (k.opts.stats) Stats.bump(k.stats.syscalls, nameOf);
+    const finish = (ret: number): void => {
+      if (t.state === 'zombie' || t.state === 'dead') return;
+      if (k.opts.traceSyscalls) k.opts.log(formatSyscall(nameOf, args, ret, t));
+      cpu.lo[RAX] = ret | 0;
+      cpu.hi[RAX] = Math.floor(ret / TWO32) | 0;
+    };
+    const first = fn ? fn(k, t, args[0], args[1], args[2], args[3], args[4], args[5]) : -ENOSYS;
+    if (first !== BLOCKED) { finish(first); return; }
+    const park = (): void => {
+      const s = t.sleep!;
+      k.sched.sleepCurrent(s, () => {
+        const r = signalPending(t) ? -EINTR : s.retry();
+        if (r === BLOCKED) park(); else finish(r);
+      });
+    };
+    park();
+  };
+}
+
+/** The split-tables exit after a fast call that found work pending: the exit work only. */
+export function syscallReturnSlowpath(k: Kernel): void {
+  const t = k.current!;
+  exitToUserMode(k, t, () => {});
 }
 
 /**
@@ -128,6 +188,10 @@ export function sysretRefusal(regs: PtRegs, checks: SysretChecks): string | null
     // and the top user page, all refuse.
     const hi = regs.hi('rip') >>> 0, lo = regs.lo('rip') >>> 0;
     if (hi * TWO32 + lo >= TASK_SIZE_MAX) return 'rip >= TASK_SIZE_MAX (non-canonical or kernel address)';
+  }
+  if (checks.canonical2015) {
+    const hi = regs.hi('rip');
+    if (((hi << 16) >> 16) !== hi) return 'rip not canonical';
   }
   if (checks.rfTf && (regs.lo('eflags') & (RF | TF)) !== 0) return (regs.lo('eflags') & TF) ? 'TF set' : 'RF set';
   return null;

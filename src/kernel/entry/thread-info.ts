@@ -25,7 +25,12 @@ export const SYSCALL_WORK_SYSCALL_EMU = 3;
 export const SYSCALL_WORK_SYSCALL_AUDIT = 4;
 export const SYSCALL_WORK_SYSCALL_USER_DISPATCH = 5;
 export const SYSCALL_WORK_SYSCALL_EXIT_TRAP = 6;
+/**
+ * Context tracking forced on (2015's TIF_NOHZ): every system call must take the slow path so
+ * that user_exit/user_enter run — which is why the seed figure was measured on the slow path.
+ */
+export const SYSCALL_WORK_CONTEXT_TRACKING = 7;
 /** Work that sends a system call down the slow path on entry (SYSCALL_WORK_ENTER). */
 export const SYSCALL_WORK_ENTER = (1 << SYSCALL_WORK_SECCOMP) | (1 << SYSCALL_WORK_SYSCALL_TRACEPOINT) |
   (1 << SYSCALL_WORK_SYSCALL_TRACE) | (1 << SYSCALL_WORK_SYSCALL_EMU) | (1 << SYSCALL_WORK_SYSCALL_AUDIT) |
-  (1 << SYSCALL_WORK_SYSCALL_USER_DISPATCH);
+  (1 << SYSCALL_WORK_SYSCALL_USER_DISPATCH) | (1 << SYSCALL_WORK_CONTEXT_TRACKING);

@@ -221,13 +221,14 @@ function statm(p: Task): string {
   return `${l.vsize / PAGE} ${l.rss} 0 ${l.text} 0 ${l.data} 0\n`;
 }
 
-/** show_map_vma: "start-end perms offset dev inode", the name padded to column 73. */
+/** show_map_vma: "start-end perms offset dev inode", then the name (if any) at column 73. */
 export function maps(p: Task): string {
   let out = '';
   for (const v of p.mm.vmas) {
     const perms = (v.prot & PROT_READ ? 'r' : '-') + (v.prot & PROT_WRITE ? 'w' : '-') + (v.prot & PROT_EXEC ? 'x' : '-') + (v.flags & MAP_SHARED ? 's' : 'p');
     let line = `${hex8(v.start)}-${hex8(v.end)} ${perms} ${hex8(v.fileOffset)} 00:00 0 `;
-    if (v.name) line = line.padEnd(73) + ' ' + v.name;
+    // seq_setwidth(25 + 6 * sizeof(void *) - 1 = 72), then seq_pad(' '): the name at column 73.
+    if (v.name) line = line.padEnd(72) + ' ' + v.name;
     out += line + '\n';
   }
   return out;

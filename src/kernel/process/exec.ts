@@ -9,16 +9,15 @@ import { Mm } from '../mm/mm.js';
 import { UserMemory } from '../mm/uaccess.js';
 import { loadExecutable } from '../../loader/load.js';
 import { ElfError } from '../../loader/elf.js';
-import { resolvePath, AT_FDCWD, AT_EMPTY_PATH } from '../fs/syscalls.js';
+import { resolvePath, kernelReadFile, AT_FDCWD, AT_EMPTY_PATH } from '../fs/syscalls.js';
 import { FEATURES } from '../../cpu/cpuid.js';
 import { FIXED1, IF, FS } from '../../cpu/regs.js';
 import { __USER_CS, __USER_DS } from '../arch/layout.js';
 import { REG_NAMES } from './fork.js';
-import { E2BIG, EFAULT, ENOEXEC, ENOENT, EACCES, ELOOP, EISDIR, ENOMEM } from '../errno.js';
+import { E2BIG, EFAULT, ENOEXEC, ENOENT, ELOOP, ENOMEM } from '../errno.js';
 
 const MAX_ARG_STRLEN = 131072;
 const MAX_ARGS = 65536;
-const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000;
 
 function readStrings(t: Task, addr: number): string[] | number {
   const out: string[] = [];
@@ -34,29 +33,18 @@ function readStrings(t: Task, addr: number): string[] | number {
   }
 }
 
-/** Read a whole host file; bytes or -errno. */
-function readFile(k: Kernel, path: string): Uint8Array | number {
-  const st = k.host.stat(path, true);
-  if (typeof st === 'number') return st;
-  if ((st.mode & S_IFMT) === S_IFDIR) return -EISDIR;
-  if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
-  if ((st.mode & 0o111) === 0) return -EACCES;
-  const h = k.host.open(path, 0, 0);
-  if (h < 0) return h;
-  const buf = new Uint8Array(st.size);
-  let got = 0;
-  while (got < st.size) {
-    const n = k.host.read(h, buf.subarray(got), got);
-    if (n <= 0) break;
-    got += n;
-  }
-  k.host.close(h);
-  return buf.subarray(0, got);
+/**
+ * Read the whole executable: the kernel's path walk (confined to --root, src/kernel/fs/namei.ts),
+ * then do_open_execat's checks (a regular file the task may execute, else EACCES).
+ */
+function readFile(k: Kernel, t: Task, path: string): Uint8Array | number {
+  const r = kernelReadFile(k, t, path, true);
+  return typeof r === 'number' ? r : r.bytes;
 }
 
 export function doExecve(k: Kernel, t: Task, path: string, argv: string[], envp: string[], depth = 0): number {
   if (depth > 4) return -ELOOP;
-  const file = readFile(k, path);
+  const file = readFile(k, t, path);
   if (typeof file === 'number') return file;
   // binfmt_script: "#!interpreter [one argument]" runs the interpreter with the script's path.
   if (file.length >= 2 && file[0] === 0x23 && file[1] === 0x21) {

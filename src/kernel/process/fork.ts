@@ -93,6 +93,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): number {
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = a.childTid;
   child.traceEntry = { kind: 'syscall', label: `${f & CLONE_THREAD ? 'new thread' : 'child'} of ${parent.pid}`, stub: 'ret_from_fork', startKernelInsns: cpu.kernelIcount, startCycles: cpu.tsc, iretReason: 'a new task always returns by IRET' };
   k.tasks.set(pid, child);
+  k.initThreadInfo(child);
   k.sched.add(child);
   return pid;
 }

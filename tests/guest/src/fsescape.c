@@ -128,6 +128,11 @@ static void escape(void)
 	T("unlink /dotdots/secret.txt (the root's)", access("/dotdots/secret.txt", F_OK));
 	T("stat /hostlink", stat("/hostlink", &a));
 	T("access /abslink/abslink/abslink/secret.txt", access("/abslink/abslink/abslink/secret.txt", R_OK));
+	/* The root holds no /bin/sh: the host's must not run. */
+	char *args[] = { "sh", "-c", "echo SECRET escaped by exec", NULL };
+	T("execve /../../../bin/sh", execve("/../../../bin/sh", args, args + 3));
+	T("execve /hostlink/../../bin/sh", execve("/hostlink/../../bin/sh", args, args + 3));
+	T("execve a directory", execve("/sub", args, args + 3));
 }
 
 static void readonly(void)

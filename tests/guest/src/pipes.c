@@ -230,7 +230,7 @@ int main(void)
 	char path[64], link[64];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", p[0]);
 	memset(link, 0, sizeof link);
-	T("readlink fd", readlink(path, link, sizeof link));
+	T("readlink fd", readlink(path, link, sizeof link) > 6 ? 0 : -1); /* its length depends on the inode number */
 	printf("  pipe:[ prefix %d\n", strncmp(link, "pipe:[", 6) == 0);
 	int again = open(path, O_RDONLY);
 	T("reopen through /proc/self/fd", again >= 0 ? 0 : -1);

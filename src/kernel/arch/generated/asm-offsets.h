@@ -37,6 +37,13 @@
 #define PCPU_CURRENT_TASK 136
 #define PCPU_PREEMPT_COUNT 144
 #define ENOSYS 38
+#define THREAD_SIZE 16384
+#define TI_flags 0
+#define TI_syscall_work 8
+#define SYSCALL_WORK_ENTER 191
+#define EXIT_TO_USER_MODE_WORK 0x2180e
+#define X86_EFLAGS_RF 0x10000
+#define X86_EFLAGS_TF 256
 #define MSR_GS_BASE 0xc0000101
 
 #endif
