@@ -3,6 +3,11 @@
 
 import type { Cpu } from './cpu.js';
 
+/**
+ * Executes one decoded instruction. cpu.rip already points past it only when it is the last of
+ * its block (interp.ts): handlers use i.ip and i.next, and an instruction whose semantics need
+ * RIP itself sets Insn.term, which always ends the block.
+ */
 export type Handler = (cpu: Cpu, i: Insn) => void;
 
 /** Opcode maps, kept in bits 8.. of Insn.op so that one number names an opcode. */

@@ -259,14 +259,24 @@ export class Interpreter {
     // SYSRET, IRET, RDTSC: see cycles.ts) sees the count at its own retirement.
     cpu.tsc += blk.cost;
     let k = 0;
+    const last = n - 1;
     try {
-      for (; k < n; k++) {
+      // RIP is advanced only before the block's last instruction: those before it neither change
+      // control flow (Insn.term ends a block) nor read RIP (handlers use i.ip and i.next), and a
+      // fault is reported at insns[k].ip whatever RIP holds. One store per block, not per insn.
+      for (; k < last; k++) {
         const i = insns[k];
-        cpu.rip = i.next;
         i.fn(cpu, i);
       }
+      const i = insns[last];
+      cpu.rip = i.next;
+      i.fn(cpu, i);
     } catch (e) {
-      if (e !== FAULT) throw e;
+      if (e !== FAULT) {
+        // Not a guest exception (MachineStop …): leave RIP as the instruction left it.
+        if (k < last) cpu.rip = insns[k].next;
+        throw e;
+      }
       cpu.icount += k;
       if (kernel) cpu.kernelIcount += k;
       // The faulting instruction and those after it did not retire.

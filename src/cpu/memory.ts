@@ -19,7 +19,7 @@ export const PAGE_SIZE = 4096;
 const TLB_BITS = 12;
 const TLB_SIZE = 1 << TLB_BITS;
 const TLB_MASK = TLB_SIZE - 1;
-const NO_TAG = 1e300; // never equal to a page number
+const NO_TAG = 1e300; // never equal to a page address
 const TWO32 = 4294967296;
 const TWO48 = 281474976710656;
 
@@ -49,6 +49,11 @@ export class Mmu {
   nxe = true;
   /** Offset of the active TLB half: 0 for supervisor accesses, TLB_SIZE for user (CPL 3). */
   tlbOff = 0;
+  /**
+   * Tags: the linear address of the page each entry maps (addr - (addr & 0xfff), exact in a
+   * double), so that a lookup needs no division: the offset and the index come from the low 32
+   * bits of the address.
+   */
   readonly tagR = new Float64Array(2 * TLB_SIZE).fill(NO_TAG);
   readonly tagW = new Float64Array(2 * TLB_SIZE).fill(NO_TAG);
   readonly tagX = new Float64Array(2 * TLB_SIZE).fill(NO_TAG);
@@ -92,12 +97,12 @@ export class Mmu {
   /** INVLPG: drop the translation of one page in both halves. */
   flushPage(addr: number): void {
     this.epoch++;
-    const vpn = Math.floor(addr / PAGE_SIZE);
-    const i = vpn & TLB_MASK;
-    for (const j of [i, i + TLB_SIZE]) {
-      if (this.tagR[j] === vpn) this.tagR[j] = NO_TAG;
-      if (this.tagW[j] === vpn) this.tagW[j] = NO_TAG;
-      if (this.tagX[j] === vpn) this.tagX[j] = NO_TAG;
+    const page = addr - (addr & 0xfff);
+    const i = (addr >>> 12) & TLB_MASK;
+    for (let j = i; j < 2 * TLB_SIZE; j += TLB_SIZE) {
+      if (this.tagR[j] === page) this.tagR[j] = NO_TAG;
+      if (this.tagW[j] === page) this.tagW[j] = NO_TAG;
+      if (this.tagX[j] === page) this.tagX[j] = NO_TAG;
     }
   }
 
@@ -178,33 +183,31 @@ export class Mmu {
       f.address = addr;
       throw FAULT;
     }
-    const vpn = Math.floor(addr / PAGE_SIZE);
-    const i = (vpn & TLB_MASK) + this.tlbOff;
+    const page = addr - (addr & 0xfff);
+    const i = ((addr >>> 12) & TLB_MASK) + this.tlbOff;
     const base = pa - (pa % PAGE_SIZE);
     if (this.frame[i] !== base) { this.tagR[i] = NO_TAG; this.tagW[i] = NO_TAG; this.tagX[i] = NO_TAG; }
     this.frame[i] = base;
-    this.tagR[i] = vpn;
+    this.tagR[i] = page;
     // A write entry is installed only when a write would not change the page tables (the leaf
     // is already dirty), so the first write to a clean page walks again and sets D (SDM §4.8).
-    if (this.walkWritable && this.walkDirty && this.codeFrames[base / PAGE_SIZE] === 0) this.tagW[i] = vpn;
-    if (this.walkExec) this.tagX[i] = vpn;
+    if (this.walkWritable && this.walkDirty && this.codeFrames[base / PAGE_SIZE] === 0) this.tagW[i] = page;
+    if (this.walkExec) this.tagX[i] = page;
     return base;
   }
 
   /** Physical address for a read of `addr` (fills the TLB or faults). */
   physR(addr: number): number {
-    const vpn = Math.floor(addr / PAGE_SIZE);
-    const i = (vpn & TLB_MASK) + this.tlbOff;
     const off = addr & 0xfff;
-    if (this.tagR[i] === vpn) return this.frame[i] + off;
+    const i = ((addr >>> 12) & TLB_MASK) + this.tlbOff;
+    if (this.tagR[i] === addr - off) return this.frame[i] + off;
     return this.fill(addr, ACCESS_READ) + off;
   }
 
   physW(addr: number): number {
-    const vpn = Math.floor(addr / PAGE_SIZE);
-    const i = (vpn & TLB_MASK) + this.tlbOff;
     const off = addr & 0xfff;
-    if (this.tagW[i] === vpn) return this.frame[i] + off;
+    const i = ((addr >>> 12) & TLB_MASK) + this.tlbOff;
+    if (this.tagW[i] === addr - off) return this.frame[i] + off;
     const base = this.fill(addr, ACCESS_WRITE);
     const frameNo = base / PAGE_SIZE;
     if (this.codeFrames[frameNo] !== 0) {
@@ -215,10 +218,9 @@ export class Mmu {
   }
 
   physX(addr: number): number {
-    const vpn = Math.floor(addr / PAGE_SIZE);
-    const i = (vpn & TLB_MASK) + this.tlbOff;
     const off = addr & 0xfff;
-    if (this.tagX[i] === vpn) return this.frame[i] + off;
+    const i = ((addr >>> 12) & TLB_MASK) + this.tlbOff;
+    if (this.tagX[i] === addr - off) return this.frame[i] + off;
     return this.fill(addr, ACCESS_EXEC) + off;
   }
 

@@ -36,7 +36,7 @@ const SIGNATURES: Record<string, Kind[]> = {
   faccessat2: ['at', 's', 'amode', 'atflags'], chdir: ['s'], fchdir: ['d'], umask: ['o'], flock: ['d', 'flockop'],
   pipe: ['fdpair'], pipe2: ['fdpair', 'fdflags'], poll: ['p', 'u', 'ms'], ppoll: ['p', 'u', 'p', 'p', 'u'],
   select: ['d', 'p', 'p', 'p', 'p'], pselect6: ['d', 'p', 'p', 'p', 'p', 'p'], preadv: ['d', 'p', 'd', 'd'],
-  pwritev: ['d', 'p', 'd', 'd'],
+  pwritev: ['d', 'p', 'd', 'd'], fadvise64: ['d', 'd', 'd', 'd'],
 };
 
 

@@ -7,6 +7,10 @@
 //   TMP (16) holds a memory source operand, so one kernel serves the register and memory forms;
 //   OUT (17) holds results while an unmasked SIMD exception is still possible, because such an
 //   exception leaves the destination unchanged (SDM Vol. 1 §11.5.1).
+//
+// Not checked per instruction: CR0.EM / CR4.OSFXSR (#UD) and CR0.TS (#NM). Linux keeps EM and
+// TS clear and OSFXSR set for good (eager FPU switching since 4.6), and the test would cost every
+// SSE instruction; FXSAVE/FXRSTOR and LDMXCSR/STMXCSR do check them (fxsave.ts).
 
 import type { Cpu } from '../cpu.js';
 import type { Handler, Insn } from '../insn.js';

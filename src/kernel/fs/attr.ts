@@ -12,7 +12,8 @@ import {
   walkAt, permission, fsCred, type Found, type FsCred, AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH, AT_EACCESS, MAY_WRITE,
 } from './namei.js';
 import { getname, isDir, isLink, isReg } from './path.js';
-import { EACCES, EBADF, EFAULT, EINVAL, EISDIR, ENOENT, EOPNOTSUPP, EPERM, EROFS } from '../errno.js';
+import { EACCES, EBADF, EFAULT, EINVAL, EISDIR, ENOENT, EOPNOTSUPP, EPERM, EROFS, ESPIPE } from '../errno.js';
+import { PipeFile } from './pipe.js';
 import { CLOCK_REALTIME } from '../time/clock.js';
 
 /** What a path-or-descriptor attribute call acts on. */
@@ -38,7 +39,11 @@ function target(k: Kernel, t: Task, dirfd: number, pathAddr: number | null, flag
     if (!f) return -EBADF;
     const st = f.stat();
     if (typeof st === 'number') return st;
-    return { st, hostPath: null, file: f, readOnly: f.readOnlyFs };
+    // A file opened by name is changed by that name (an O_PATH descriptor has no host handle
+    // that fchmod would accept); others through their own methods.
+    const vfs = vfsOf(k);
+    const hostPath = f.named && vfs.fsFor(f.path).name === 'host' ? vfs.hostFs.hostPath(f.path) : null;
+    return { st, hostPath, file: f, readOnly: f.readOnlyFs };
   }
   return targetOfPath(k, t, p, dirfd, follow);
 }
@@ -159,7 +164,13 @@ function utimensat(k: Kernel, t: Task, dirfd: number, pathAddr: number, timesAdd
   const times = readTimes(t, timesAddr, micro);
   if (typeof times === 'number') return times;
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-  // A NULL path means the descriptor itself (futimens is utimensat(fd, NULL, …)).
+  // A NULL path means the descriptor itself (futimens is utimensat(fd, NULL, …)): no flags,
+  // and not an O_PATH descriptor (do_utimes_fd's fdget does not see those).
+  if (pathAddr === 0 && (dirfd | 0) !== AT_FDCWD) {
+    if (flags) return -EINVAL;
+    const f = t.files.get(dirfd | 0);
+    if (!f || (f.flags & O_PATH)) return -EBADF;
+  }
   const tg = target(k, t, dirfd, pathAddr === 0 ? null : pathAddr, flags, !(flags & AT_SYMLINK_NOFOLLOW));
   if (typeof tg === 'number') return tg;
   return setTimes(k, t, tg, times[0], times[1]);
@@ -209,6 +220,16 @@ defineSyscall('sys_fsync', (_k, t, fd) => fsync(t, fd, false));
 defineSyscall('sys_fdatasync', (_k, t, fd) => fsync(t, fd, true));
 defineSyscall('sys_sync', () => 0);
 defineSyscall('sys_syncfs', (_k, t, fd) => (t.files.get(fd | 0) ? 0 : -EBADF));
+
+// fadvise64 (mm/fadvise.c): advice about future access, which a host-backed page cache has no
+// use for; checked and accepted.
+defineSyscall('sys_fadvise64', (_k, t, fd, _offset, len, advice) => {
+  const f = t.files.get(fd | 0);
+  if (!f || (f.flags & O_PATH)) return -EBADF;
+  if (f instanceof PipeFile) return -ESPIPE;
+  if (len < 0 || (advice >>> 0) > 5) return -EINVAL;
+  return 0;
+});
 
 // --- access: the real uid and gid unless AT_EACCESS (do_faccessat's override_creds).
 const R_OK = 4, W_OK = 2, X_OK = 1;

@@ -6,8 +6,7 @@
 import type { HostStat } from '../host.js';
 import type { Task } from '../process/task.js';
 import type { Vfs } from './vfs.js';
-import { File, SEEK_SET, SEEK_CUR, SEEK_END } from './file.js';
-import { fileFlags } from './hostfs.js';
+import { File, fileFlags, SEEK_SET, SEEK_CUR, SEEK_END } from './file.js';
 import { HostFile } from './hostfile.js';
 import { PseudoFs, dirNode, linkNode, entriesOf, type VNode } from './pseudo.js';
 import { S_IFCHR } from './path.js';
@@ -34,10 +33,9 @@ export class MemDevice extends File {
       case 'null': return 0;
       case 'zero': case 'full': buf.fill(0); return buf.length;
       default: {
-        // The host's random bytes (as getrandom), in pieces so a huge read does not hold a huge copy.
-        const r = this.vfs.host.randomBytes(Math.min(buf.length, 1 << 16));
-        buf.set(r);
-        return r.length;
+        // The host's random bytes, as getrandom(2) gives them; never short (urandom_read_iter).
+        buf.set(this.vfs.host.randomBytes(buf.length));
+        return buf.length;
       }
     }
   }

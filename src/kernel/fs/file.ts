@@ -11,6 +11,16 @@ export const O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000,
 export const O_PATH = 0o10000000, O_LARGEFILE = 0o100000, O_TMPFILE = 0o20000000 | O_DIRECTORY;
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 
+/**
+ * The f_flags an open file keeps, as F_GETFL reports them on x86-64 Linux: the creation flags
+ * and O_CLOEXEC dropped, O_LARGEFILE added (force_o_largefile); an O_PATH file keeps only
+ * O_PATH, O_DIRECTORY and O_NOFOLLOW (checked against the host by tests/guest/src/fsops.c).
+ */
+export function fileFlags(flags: number): number {
+  if (flags & O_PATH) return flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW);
+  return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE;
+}
+
 /** What a system call on a file needs from the kernel; kept minimal so files stay testable. */
 export interface FileContext {
   now(): number;

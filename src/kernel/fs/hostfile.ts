@@ -2,7 +2,7 @@
 // host's terminal for descriptors 0-2.
 
 import type { Host, HostStat } from '../host.js';
-import { File, SEEK_SET, SEEK_CUR, SEEK_END, O_APPEND } from './file.js';
+import { File, fileFlags, SEEK_SET, SEEK_CUR, SEEK_END, O_APPEND } from './file.js';
 import { EINVAL, EBADF, ENOTTY } from '../errno.js';
 
 const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFIFO = 0o010000;
@@ -97,7 +97,7 @@ export class HostFile extends File {
     // The inherited standard streams (handles 0-2, never closed by the kernel) can be opened
     // again through /proc/self/fd/N or /dev/stdin; a file opened by name is reopened by name.
     if (this.named || this.handle > 2) return null;
-    return new HostFile(this.host, this.handle, flags, this.path, this.seekable);
+    return new HostFile(this.host, this.handle, fileFlags(flags), this.path, this.seekable);
   }
   override release(): void {
     if (this.handle > 2) this.host.close(this.handle);

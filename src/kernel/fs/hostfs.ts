@@ -6,16 +6,10 @@
 import type { HostStat, HostDirent } from '../host.js';
 import type { Task } from '../process/task.js';
 import type { Fs, Vfs } from './vfs.js';
-import { File, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_CLOEXEC, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_DIRECTORY, O_LARGEFILE } from './file.js';
+import { File, fileFlags, O_CREAT, O_EXCL, O_CLOEXEC, O_NOFOLLOW, O_NONBLOCK } from './file.js';
 import { HostFile } from './hostfile.js';
 import { dirListing } from './dirent.js';
 import { isDir, isReg, S_IFMT, S_IFIFO } from './path.js';
-
-/** The f_flags an open file keeps (checked against Linux's F_GETFL, see tests/kernel/fs-open.test.ts). */
-export function fileFlags(flags: number): number {
-  if (flags & O_PATH) return flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW);
-  return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE;
-}
 
 export class HostFs implements Fs {
   readonly name = 'host';

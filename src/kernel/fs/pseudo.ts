@@ -4,8 +4,7 @@
 import type { HostStat, HostDirent } from '../host.js';
 import type { Task } from '../process/task.js';
 import type { Fs, Vfs } from './vfs.js';
-import { File, SEEK_SET, SEEK_CUR, SEEK_END } from './file.js';
-import { fileFlags } from './hostfs.js';
+import { File, fileFlags, SEEK_SET, SEEK_CUR, SEEK_END } from './file.js';
 import { dirListing } from './dirent.js';
 import { S_IFDIR, S_IFREG, S_IFLNK, S_IFMT, dtype } from './path.js';
 import { EINVAL, ENOENT, ENOTDIR } from '../errno.js';

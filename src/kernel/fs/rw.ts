@@ -1,13 +1,16 @@
 // read, write and their vector and positional forms, and lseek (fs/read_write.c). A read or
 // write that a file cannot serve now (an empty or full pipe) returns -EAGAIN from the file; on
 // a blocking file the system call then sleeps on the file's wait queue and tries again when
-// woken (src/kernel/sched/wait.ts), keeping what a partial write already put in.
+// woken (src/kernel/sched/wait.ts), keeping what a partial write already put in. A write that
+// finds no reader (a pipe, or the host's stdout closed under us) raises SIGPIPE.
 
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../process/task.js';
 import { defineSyscall } from '../syscalls/registry.js';
 import { File, O_NONBLOCK, O_PATH } from './file.js';
 import { PipeFile } from './pipe.js';
+import { sendSignal } from '../signal/send.js';
+import { SIGPIPE } from '../signal/signals.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EISDIR, EPIPE } from '../errno.js';
 
 /** MAX_RW_COUNT: Linux caps one read or write at this many bytes. */
@@ -67,8 +70,8 @@ export function writeFrom(k: Kernel, t: Task, f: File, data: Uint8Array): number
     const n = again && f instanceof PipeFile ? f.writeMore(rest) : f.write(rest);
     if (n < 0) {
       if (n === -EAGAIN && blocking(f, true)) return k.sleep(t, [f.waitQueue(true)!], () => attempt(true));
-      // -EPIPE: Linux also sends SIGPIPE here (send_sig in pipe_write); the signal work adds it.
-      if (n === -EPIPE && done > 0) return done;
+      // pipe_write: no reader left is SIGPIPE for the writer, and EPIPE unless some bytes went in.
+      if (n === -EPIPE) sendSignal(k, t, SIGPIPE);
       return done > 0 ? done : n;
     }
     done += n;

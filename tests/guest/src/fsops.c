@@ -440,6 +440,12 @@ int main(int argc, char **argv)
 	T("fstatat \"\" without flag", fstatat(fd, "", &st, 0));
 	T("fstatat bad flags", fstatat(AT_FDCWD, "f1", &st, 1));
 	close(fd);
+	fd = open("f1", O_PATH);
+	T("fchownat O_PATH AT_EMPTY_PATH", fchownat(fd, "", -1, -1, AT_EMPTY_PATH));
+	T("utimensat O_PATH NULL path", syscall(SYS_utimensat, fd, NULL, NULL, 0));
+	T("utimensat NULL path with flags", syscall(SYS_utimensat, fd, NULL, NULL, AT_SYMLINK_NOFOLLOW));
+	T("faccessat2 O_PATH AT_EMPTY_PATH", syscall(439, fd, "", R_OK, AT_EMPTY_PATH));
+	close(fd);
 
 	/* --- statx, raw. */
 	unsigned char sx[256];

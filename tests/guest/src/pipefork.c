@@ -2,7 +2,7 @@
  * and are woken by the other side: a reader waiting for a late writer, a writer filling the
  * pipe faster than its reader drains it, a thousand ping-pong round trips over two pipes,
  * poll and select with no timeout, EOF when the last writer exits, EPIPE when the last reader
- * exits. Output: one "what: result" line each, nothing that depends on pids or timing. */
+ * exits, and SIGPIPE when it is not ignored. Output: one "what: result" line each, nothing that depends on pids or timing. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
@@ -143,6 +143,18 @@ int main(void)
 	ssize_t w = write(p[1], fillbuf, sizeof fillbuf);
 	printf("write to a pipe whose reader exits: %zd %s\n", w, w < 0 && errno == EPIPE ? "EPIPE" : "");
 	printf("child: %d\n", reap(pid));
+	close(p[1]);
+
+	/* Without SIG_IGN, that write is death by SIGPIPE (status 128 + 13). */
+	pipe(p);
+	close(p[0]);
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	printf("writer without a reader, SIGPIPE not ignored: %d\n", reap(pid));
 	close(p[1]);
 	return 0;
 }
