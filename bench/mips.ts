@@ -4,8 +4,11 @@
 //
 // Each figure is guest instructions retired divided by the process's CPU time (user + system)
 // over the measured run, so that other processes on a shared machine do not count against us;
-// wall-clock MIPS is printed beside it.
+// wall-clock MIPS is printed beside it. A tight loop is measured three times after a warm-up and
+// the best run is kept (the spread on a shared machine is large); a guest program runs once, from
+// a cold start (module loading excepted), as a user would see it.
 
+import os from 'node:os';
 import { TestMachine } from '../tests/harness/machine.js';
 import { runGuest } from '../tests/harness/run-guest.js';
 import { guestPath } from '../tests/guest/guests.js';
@@ -40,7 +43,7 @@ const LOOPS: Loop[] = [
 export interface Measure { name: string; insns: number; cpuSecs: number; wallSecs: number; mips: number; wallMips: number }
 
 /** Run `f`, which retires `count()` instructions, and time it in CPU and wall-clock seconds. */
-function measure(name: string, count: () => number, f: () => void): Measure {
+function measure(name: string, count: () => number, f: () => void, print = true): Measure {
   const before = count();
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -51,8 +54,12 @@ function measure(name: string, count: () => number, f: () => void): Measure {
   const cpuSecs = (c1.user + c1.system) / 1e6;
   const wallSecs = Number(t1 - t0) / 1e9;
   const m = { name, insns, cpuSecs, wallSecs, mips: insns / cpuSecs / 1e6, wallMips: insns / wallSecs / 1e6 };
-  console.log(`${name.padEnd(40)} ${String(insns).padStart(11)} insns  ${cpuSecs.toFixed(3)} s  ${m.mips.toFixed(1).padStart(6)} MIPS` +
-    `  (wall ${wallSecs.toFixed(3)} s, ${m.wallMips.toFixed(1)} MIPS)`);
+  return print ? report(m) : m;
+}
+
+function report(m: Measure): Measure {
+  console.log(`${m.name.padEnd(40)} ${String(m.insns).padStart(11)} insns  ${m.cpuSecs.toFixed(3)} s  ${m.mips.toFixed(1).padStart(6)} MIPS` +
+    `  (wall ${m.wallSecs.toFixed(3)} s, ${m.wallMips.toFixed(1)} MIPS)`);
   return m;
 }
 
@@ -65,10 +72,15 @@ export function runMips(iterations: number): Measure[] {
     m.enterUser();
     // Warm up (JIT), then measure.
     m.run(0x400000, loop.code(100000), 1e9);
-    out.push(measure(loop.name, () => m.cpu.icount, () => {
-      const trap = m.run(0x400000, loop.code(iterations), 1e10);
-      if (trap) throw new Error(`${loop.name}: unexpected exception ${trap.vector}`);
-    }));
+    let best: Measure | null = null;
+    for (let k = 0; k < 3; k++) {
+      const r = measure(loop.name, () => m.cpu.icount, () => {
+        const trap = m.run(0x400000, loop.code(iterations), 1e10);
+        if (trap) throw new Error(`${loop.name}: unexpected exception ${trap.vector}`);
+      }, false);
+      if (best === null || r.mips > best.mips) best = r;
+    }
+    out.push(report(best as Measure));
   }
   return out;
 }
@@ -90,7 +102,8 @@ export function runGuestMips(name: string, args: string[]): Measure {
 if (process.argv[1] && process.argv[1].endsWith('mips.js')) {
   const iterations = Number(process.argv[2] ?? 10_000_000);
   const rounds = process.argv[3] ?? '14';
-  console.log('tight loops at CPL 3 (bare machine):');
+  console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg()[0].toFixed(2)}`);
+  console.log('tight loops at CPL 3 (bare machine), best of 3:');
   runMips(iterations);
   console.log('guest programs under the kernel (start-up included):');
   runGuestMips('hello.glibc', []);

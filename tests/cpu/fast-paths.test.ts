@@ -14,18 +14,19 @@ import { Outcome } from '../oracle/outcome.js';
 import { compare } from '../oracle/compare.js';
 import { BASE_NONE, BASE_RIP, type Mem } from '../oracle/encode.js';
 import { DATA_ADDR, IN_SIZE, IN_CODE, IN_CODE_LEN } from '../oracle/protocol.js';
-import { TestMachine } from '../harness/machine.js';
+import { TestMachine, KSTACK_TOP } from '../harness/machine.js';
 
 const M64 = (1n << 64n) - 1n;
 
 type Gen = (b: Builder) => void;
 
-/** Eight SETcc (conditions half..half+7) into [base+cc], base locked to a data-page address. */
+/** A register locked to a data-page address, for the SETcc of readConditions(). */
 function setccBase(b: Builder): number {
-  const base = b.reg(8, [4]);
+  const base = b.reg(8, [4, 0]); // not rAX: the A9/05… forms write it
   b.setReg(base, BigInt(DATA_ADDR + 16 * b.rng.below(200)));
   return base;
 }
+/** Eight SETcc (conditions 0-7 or 8-15) into [base+cc], or a Jcc over an INC. */
 function readConditions(b: Builder, base: number): void {
   if (b.rng.chance(0.25)) {
     // A Jcc over an INC: the register shows whether the branch was taken.
@@ -58,7 +59,11 @@ const producerThenConditions: Gen = (b) => {
     case 4: b.emit({ op: [op * 8 + 5], osz: s, imm: [[4, b.imm(4)]] }); break;
     case 5: b.emit({ op: [op * 8 + 3], osz: s, reg: r(), rm: { mem: b.mem(s) } }); break;
     case 6: b.emit({ op: [op * 8 + 1], osz: s, reg: r(), rm: { mem: b.mem(s) } }); break;
-    case 7: b.emit({ op: [b.rng.pick([0x81, 0x83])], osz: s, ext: op, rm: { mem: b.mem(s) }, imm: [[1, b.imm(1)]] }); break;
+    case 7: {
+      const wide = b.rng.chance(0.5);
+      b.emit({ op: [wide ? 0x81 : 0x83], osz: s, ext: op, rm: { mem: b.mem(s) }, imm: [wide ? [4, b.imm(4)] : [1, b.imm(1)]] });
+      break;
+    }
     case 8: {
       // TEST in its forms: 85 reg/mem, A9, F7 /0 reg/mem.
       const f = b.rng.below(4);
@@ -74,11 +79,17 @@ const producerThenConditions: Gen = (b) => {
       break;
     }
     case 10: {
-      // Byte compares and tests with a memory operand: 80 /7, F6 /0, 3A.
-      const f = b.rng.below(3);
+      // Byte compares and tests: 80 /7, F6 /0, 3A with memory; 38, 84, 80 /7 with registers
+      // (low bytes and AH..BH); 3C.
+      const f = b.rng.below(7);
+      const r8 = () => b.reg(1, [base, base + 16]);
       if (f === 0) b.emit({ op: [0x80], osz: 1, ext: 7, rm: { mem: b.mem(1) }, imm: [[1, b.imm(1)]] });
       else if (f === 1) b.emit({ op: [0xf6], osz: 1, ext: 0, rm: { mem: b.mem(1) }, imm: [[1, b.imm(1)]] });
-      else { b.byteMode(); b.emit({ op: [0x3a], osz: 1, reg: b.reg(1, [base, base + 16]), rm: { mem: b.mem(1) } }); }
+      else if (f === 2) { b.byteMode(); b.emit({ op: [0x3a], osz: 1, reg: r8(), rm: { mem: b.mem(1) } }); }
+      else if (f === 3) { b.byteMode(); b.emit({ op: [0x38], osz: 1, reg: r8(), rm: { reg: r8() } }); }
+      else if (f === 4) { b.byteMode(); b.emit({ op: [0x84], osz: 1, reg: r8(), rm: { reg: r8() } }); }
+      else if (f === 5) { b.byteMode(); b.emit({ op: [0x80], osz: 1, ext: 7, rm: { reg: r8() }, imm: [[1, b.imm(1)]] }); }
+      else b.emit({ op: [0x3c], imm: [[1, b.imm(1)]] });
       break;
     }
     default: {
@@ -103,7 +114,8 @@ function wildMem(b: Builder, t: number, canonical: boolean): Mem {
     b.setReg(index, iv);
   }
   let target = BigInt(t);
-  if (!canonical) target += b.rng.pick([1n << 47n, 1n << 63n, 0x7fff000000000000n, -(1n << 47n) - 0x1000n]);
+  // Non-canonical: bits 63:47 not all equal (the upper half's kernel addresses would be canonical).
+  if (!canonical) target += b.rng.pick([1n << 47n, 1n << 63n, 0x7fff000000000000n, 1n << 62n]);
   b.setReg(base, (target - BigInt(disp) - (iv << BigInt(scale))) & M64);
   return { base, index, scale, disp, dispSize: 4 };
 }
@@ -239,5 +251,22 @@ test('a tight loop counts every instruction once, including across block boundar
   const before = m.cpu.icount;
   assert.equal(m.run(0x400000, [0xb9, 0xe8, 3, 0, 0, 0x31, 0xc0, 0x01, 0xc8, 0xff, 0xc9, 0x75, 0xfa]), null);
   assert.equal(m.cpu.lo[0], 500500);
-  assert.equal(m.cpu.icount - before, 2 + 3 * 1000);
+  // Plus one: the #UD at the end is taken through an IDT gate whose native call retires.
+  assert.equal(m.cpu.icount - before, 2 + 3 * 1000 + 1);
+});
+
+test('ADC/SBB to a read-only page fault before changing CF, so the restarted instruction sees the same carry', () => {
+  for (const [name, op] of [['adc', 0x11], ['sbb', 0x19]] as const) {
+    const m = new TestMachine();
+    m.map(0x400000, 0x1000, { write: false, user: true, exec: true });
+    m.map(0x600000, 0x1000, { write: false, user: true, exec: false }); // readable, not writable (as copy-on-write)
+    m.enterUser();
+    // mov esi, 0x600000; xor eax, eax; stc; adc/sbb [rsi], eax — the sum (0 + 0 + 1) has no carry out.
+    const trap = m.run(0x400000, [0xbe, 0, 0, 0x60, 0, 0x31, 0xc0, 0xf9, op, 0x06]);
+    assert.ok(trap !== null && trap.vector === 14, `${name}: #PF expected`);
+    assert.equal(trap.errorCode, 7, `${name}: a user write to a present page`);
+    // The exception frame on the kernel stack: RFLAGS sits below SS and RSP.
+    const rflags = m.read64(KSTACK_TOP - 24);
+    assert.equal(rflags & 1n, 1n, `${name}: CF in the frame is the carry the instruction started with`);
+  }
 });

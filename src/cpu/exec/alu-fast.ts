@@ -229,16 +229,24 @@ const TEST_MI64: Handler = (cpu, i) => { const m = cpu.mem, v = m.read64(ea(cpu,
 // Byte forms that loops over byte arrays use (TEST/CMP byte [m], imm8; TEST r8, r8 on low bytes).
 const TEST_MI8: Handler = (cpu, i) => { cpu.lazyOp = LOGIC8; cpu.lazyRes = cpu.mem.read8(ea(cpu, i)) & i.imm; };
 const CMP_MI8: Handler = (cpu, i) => { const a = cpu.mem.read8(ea(cpu, i)); setLazy32(cpu, SUB8, (a - i.imm) | 0, a, i.imm); };
+// The register forms below only take low-byte registers (no AH..BH): the binders check.
 const CMP_RM8: Handler = (cpu, i) => {
-  // Only when reg8 names a low byte (no AH..BH), checked by the binder.
   const b = cpu.mem.read8(ea(cpu, i)), a = cpu.lo[i.reg8] & 0xff;
   setLazy32(cpu, SUB8, (a - b) | 0, a, b);
 };
+const CMP_RR8: Handler = (cpu, i) => {
+  const a = cpu.lo[i.rm8] & 0xff, b = cpu.lo[i.reg8] & 0xff;
+  setLazy32(cpu, SUB8, (a - b) | 0, a, b);
+};
+const CMP_RI8: Handler = (cpu, i) => { const a = cpu.lo[i.rm8] & 0xff; setLazy32(cpu, SUB8, (a - i.imm) | 0, a, i.imm); };
+const CMP_AI8: Handler = (cpu, i) => { const a = cpu.lo[0] & 0xff; setLazy32(cpu, SUB8, (a - i.imm) | 0, a, i.imm); };
+const TEST_RR8: Handler = (cpu, i) => { cpu.lazyOp = LOGIC8; cpu.lazyRes = cpu.lo[i.rm8] & cpu.lo[i.reg8] & 0xff; };
 
 /** TEST in `form` (RR1 for 84/85, RI for F6/F7 /0 /1, AI for A8/A9), or null for the generic one. */
 export function fastTest(form: 'RR1' | 'RI' | 'AI', i: Insn): Handler | null {
   if (i.osz === 1) {
     if (form === 'RI' && i.mod !== 3) return TEST_MI8;
+    if (form === 'RR1' && i.mod === 3 && i.rm8 < 16 && i.reg8 < 16) return TEST_RR8;
     return null;
   }
   if (i.osz !== 4 && i.osz !== 8) return null;
@@ -248,11 +256,18 @@ export function fastTest(form: 'RR1' | 'RI' | 'AI', i: Insn): Handler | null {
   return i.mod === 3 ? (w ? TEST_RR64 : TEST_RR32) : (w ? TEST_MR64 : TEST_MR32);
 }
 
-/** CMP byte forms: 80 /7 with memory (`form` RI) and 3A with memory and a low-byte register (RR3). */
-export function fastCmp8(form: 'RI' | 'RR3', i: Insn): Handler | null {
-  if (i.osz !== 1 || i.mod === 3 || i.lock) return null;
-  if (form === 'RI') return CMP_MI8;
-  return i.reg8 < 16 ? CMP_RM8 : null;
+/**
+ * CMP byte forms: 80 /7 (`form` RI), 38 with registers (RR1), 3A with memory (RR3), 3C (AI);
+ * null for the generic handler (AH..BH operands, 38/3A forms not listed).
+ */
+export function fastCmp8(form: 'RI' | 'RR1' | 'RR3' | 'AI', i: Insn): Handler | null {
+  if (i.osz !== 1 || i.lock) return null;
+  switch (form) {
+    case 'AI': return CMP_AI8;
+    case 'RI': return i.mod !== 3 ? CMP_MI8 : i.rm8 < 16 ? CMP_RI8 : null;
+    case 'RR1': return i.mod === 3 && i.rm8 < 16 && i.reg8 < 16 ? CMP_RR8 : null;
+    default: return i.mod !== 3 && i.reg8 < 16 ? CMP_RM8 : null;
+  }
 }
 
 // --- INC/DEC of a 32/64-bit register (FF /0 /1): CF is kept, so its current value is saved in

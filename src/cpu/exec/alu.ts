@@ -59,6 +59,17 @@ export function alu(cpu: Cpu, op: number, osz: number, a: number, ah: number, b:
   return r;
 }
 
+/**
+ * ADC and SBB to memory: make sure the write cannot fault before the flags change. A #PF on the
+ * write (a copy-on-write page after fork) restarts the instruction, which must find the carry
+ * it started with: recorded first, the carry out would be added in again.
+ */
+function probeWrite(cpu: Cpu, op: number, addr: number, osz: number): void {
+  if (op !== OP_ADC && op !== OP_SBB) return;
+  cpu.mem.physW(addr);
+  if ((addr & 0xfff) + osz > 0x1000) cpu.mem.physW(addr + osz - 1);
+}
+
 // --- Handlers. The reg-reg 32/64-bit forms are specialised: they dominate real loops.
 
 function aluRmReg(op: number): Handler {
@@ -73,6 +84,7 @@ function aluRmReg(op: number): Handler {
     } else {
       const addr = ea(cpu, i);
       const a = readMem(cpu, addr, osz), ah = cpu.mem.hi;
+      probeWrite(cpu, op, addr, osz);
       const v = alu(cpu, op, osz, a, ah, b, bh);
       if (op !== OP_CMP) writeMem(cpu, addr, osz, v, aluHi);
     }
@@ -129,6 +141,7 @@ function aluRmImm(op: number): Handler {
     } else {
       const addr = ea(cpu, i);
       const a = readMem(cpu, addr, osz), ah = cpu.mem.hi;
+      probeWrite(cpu, op, addr, osz);
       const v = alu(cpu, op, osz, a, ah, i.imm, i.immHi);
       if (op !== OP_CMP) writeMem(cpu, addr, osz, v, aluHi);
     }
@@ -147,11 +160,11 @@ const RM_IMM = [0, 1, 2, 3, 4, 5, 6, 7].map(aluRmImm);
 // The 32/64-bit forms of the common operations bind to the straight-line handlers of alu-fast.ts.
 for (let op = 0; op < 8; op++) {
   const b = op * 8;
-  def(b + 0, () => RM_REG[op]);
+  def(b + 0, (i) => (op === OP_CMP ? fastCmp8('RR1', i) : null) ?? RM_REG[op]);
   def(b + 1, (i) => fastAlu(op, 'RR1', i) ?? (i.mod === 3 && i.osz === 8 ? R64_01[op] : i.mod === 3 && i.osz === 4 ? R32_01[op] : RM_REG[op]));
   def(b + 2, (i) => (op === OP_CMP ? fastCmp8('RR3', i) : null) ?? REG_RM[op]);
   def(b + 3, (i) => fastAlu(op, 'RR3', i) ?? (i.mod === 3 && i.osz === 8 ? R64_03[op] : i.mod === 3 && i.osz === 4 ? R32_03[op] : REG_RM[op]));
-  def(b + 4, () => ACC_IMM[op]);
+  def(b + 4, (i) => (op === OP_CMP ? fastCmp8('AI', i) : null) ?? ACC_IMM[op]);
   def(b + 5, (i) => fastAlu(op, 'AI', i) ?? ACC_IMM[op]);
 }
 for (let op = 0; op < 8; op++) {
@@ -177,7 +190,7 @@ const testAccImm: Handler = (cpu, i) => {
   const a = getReg(cpu, 0, osz), ah = cpu.mem.hi;
   setLazy(cpu, (K_LOGIC << 2) | szIdx(osz), a & i.imm, ah & i.immHi, 0, 0, 0, 0);
 };
-def(0x84, () => testRmReg);
+def(0x84, (i) => fastTest('RR1', i) ?? testRmReg);
 def(0x85, (i) => fastTest('RR1', i) ?? testRmReg);
 def(0xa8, () => testAccImm);
 def(0xa9, (i) => fastTest('AI', i) ?? testAccImm);

@@ -246,6 +246,18 @@ function imulTrunc(cpu: Cpu, i: Insn, a: number, ah: number, b: number, bh: numb
         mulFlags(cpu, false, 8, l, h);
         return;
       }
+      // The truncated product is one 32 x 32 product plus the cross terms mod 2^32. Overflow
+      // needs the 128-bit product only when the magnitude, estimated in doubles (relative error
+      // below 2^-51), is near the edge: under 2^62 it fits, over 2^64 it cannot. (Hashes such as
+      // FNV-1a multiply by a 41-bit constant and always land on the cheap side.)
+      const m = Math.abs((ah * TWO32 + (a >>> 0)) * (bh * TWO32 + (b >>> 0)));
+      if (m < 4611686018427387904 || m > 18446744073709551616) {
+        const l = mulU32(a, b);
+        const h = (mulHi + Math.imul(a, bh) + Math.imul(ah, b)) | 0;
+        cpu.lo[i.reg] = l; cpu.hi[i.reg] = h;
+        mulFlags(cpu, m > 18446744073709551616, 8, l, h);
+        return;
+      }
       mulS64(a, ah, b, bh);
       cpu.lo[i.reg] = p0; cpu.hi[i.reg] = p1;
       const sign = p1 >> 31;

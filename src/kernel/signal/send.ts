@@ -35,14 +35,26 @@ export function sendSignal(k: Kernel, t: Task, sig: number): void {
   t.pending |= bit(sig);
   if (sig === SIGKILL || (t.sigmask & bit(sig)) === 0n) {
     k.setTif(t, TIF_SIGPENDING);
-    // An interruptible sleep ends: the system call returns -EINTR (sleepInSyscall checks).
-    if (t.state === 'sleeping') k.sched.wake(t);
+    // A fatal signal ends a sleep: the system call gives up (sleepInSyscall checks) and the
+    // task dies on its way out. A signal with a handler stays pending without interrupting
+    // anything until handler delivery exists (then it becomes EINTR / restart as in Linux).
+    if (t.state === 'sleeping' && fatal(t, sig)) k.sched.wake(t);
   }
 }
 
-/** Is a signal pending that would interrupt a sleep? */
+/** Would this signal, acted on now, kill the task (default action terminate or core)? */
+function fatal(t: Task, sig: number): boolean {
+  if (sig === SIGKILL) return true;
+  const handler = t.sigactions.get(sig)?.handler ?? SIG_DFL;
+  return handler === SIG_DFL && !DEFAULT_IGNORE.has(sig) && !DEFAULT_STOP.has(sig);
+}
+
+/** Is a signal pending that would interrupt a sleep (fatal_signal_pending, for now)? */
 export function signalPending(t: Task): boolean {
-  return (t.pending & ~t.sigmask) !== 0n || (t.pending & bit(SIGKILL)) !== 0n;
+  const live = t.pending & (~t.sigmask | bit(SIGKILL));
+  if (live === 0n) return false;
+  for (let sig = 1; sig <= 64; sig++) if ((live & bit(sig)) !== 0n && fatal(t, sig)) return true;
+  return false;
 }
 
 /**
