@@ -37,6 +37,8 @@ export function futexWake(k: Kernel, t: Task, addr: number, n: number, bitset = 
     if (woken >= n) break;
     if ((w.bitset & bitset) === 0) continue;
     list.splice(list.indexOf(w), 1);
+    // A waiter that died asleep (exit_group, a fatal signal) left its entry: it must not use up a wakeup.
+    if (w.task.state === 'zombie' || w.task.state === 'dead') continue;
     w.woken = true;
     w.queue.wake();
     woken++;

@@ -3,7 +3,7 @@
 // must be byte-identical. Each case runs in a fresh directory holding the same fixture files.
 // Skipped (with the reason) where /bin/busybox is not installed: .ci/run installs it.
 
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,6 +46,8 @@ function appletDir(): string {
   for (const applet of list) fs.symlinkSync(BUSYBOX, path.join(binDir, applet));
   return binDir;
 }
+
+after(() => { if (binDir) fs.rmSync(binDir, { recursive: true, force: true }); });
 
 class DirHost extends CaptureHost {
   constructor(readonly dir: string) { super(); }

@@ -74,3 +74,28 @@ test('without the canonical check (a mutated entry), Intel SYSRET raises #GP at 
   assert.match(r.error!, /rsp is a user address/);
   assert.equal(r.status, 70);
 });
+
+// Each SYSRET condition alone forces IRET (DESIGN.md, "Opportunistic SYSRET"): a handler
+// changes one field of the frame, keeping every other condition true.
+const RF_BIT = 1 << 16, TF_BIT = 1 << 8;
+const CONDITIONS: [string, (k: import('../../src/kernel/kernel.js').Kernel) => void, string, number][] = [
+  ['rcx != rip', (k) => { k.regs.setNum('rcx', k.regs.num('rcx') + 1); }, 'rcx != rip', 1],
+  ['r11 != rflags', (k) => { k.regs.set('r11', k.regs.lo('r11') ^ 0x1, 0); }, 'r11 != rflags', 1],
+  ['cs not __USER_CS', (k) => { k.regs.set('cs', 0x33 | 0x10000, 0); }, 'cs/ss not the SYSRET selectors', 1],
+  ['ss not __USER_DS', (k) => { k.regs.set('ss', 0x2b | 0x10000, 0); }, 'cs/ss not the SYSRET selectors', 1],
+  ['rip in the top user page', (k) => { k.regs.setNum('rip', 0x7ffffffff000); k.regs.setNum('rcx', 0x7ffffffff000); }, 'rip >= TASK_SIZE_MAX (non-canonical or kernel address)', 139],
+  ['RF set', (k) => { const f = k.regs.lo('eflags') | RF_BIT; k.regs.set('eflags', f, 0); k.regs.set('r11', f, 0); }, 'RF set', 1],
+  // TF: IRET restores it and the CPU traps after the first user instruction: SIGTRAP, as on Linux.
+  ['TF set', (k) => { const f = k.regs.lo('eflags') | TF_BIT; k.regs.set('eflags', f, 0); k.regs.set('r11', f, 0); }, 'TF set', 128 + 5],
+];
+for (const [what, change, reason, status] of CONDITIONS) {
+  test(`SYSRET refused when only this condition fails: ${what}`, () => {
+    const r = runGuest(`${BIN}/sysret_probe.asm`, [], { stats: true, checkEntry: true }, (k) => {
+      k.testSyscalls.set(0x1001, (kk) => { change(kk); return 0; });
+    });
+    assert.equal(r.error, null);
+    assert.equal(r.kernel.stats.iretReasons.get(reason), 1, `reasons: ${[...r.kernel.stats.iretReasons.keys()].join(', ')}`);
+    assert.equal(r.kernel.stats.iretReasons.size, 1, 'one refusal, for the one condition');
+    assert.equal(r.status, status);
+  });
+}

@@ -27,27 +27,46 @@ export function doExit(k: Kernel, t: Task, status: number): void {
   t.group.delete(t);
   if (t.vforkDone) { const q = t.vforkDone; t.vforkDone = null; q.wake(); }
   k.sched.remove(t);
-  // Orphans go to the first process (init), as Linux reparents to the child reaper.
+  // Orphans go to a live thread of the same group, else to the first process (init), as
+  // find_new_reaper() does in Linux.
   const init = k.tasks.get(1);
+  const heir = t.group.values().next().value ?? (init && init !== t ? init : null);
   for (const c of t.children) {
-    c.parent = init && init !== t ? init : null;
+    c.parent = heir;
     if (c.parent) c.parent.children.add(c);
     else if (c.state === 'zombie') release(k, c);
   }
   t.children.clear();
-  const autoReap = t.exitSignal === -1 || !t.parent || t.parent.state === 'zombie' || t.parent.state === 'dead' || ignoresChildren(t.parent);
   t.state = 'zombie';
-  if (autoReap) release(k, t);
-  else {
-    t.parent!.childWait.wake();
-    if (t.exitSignal > 0) k.signalTask(t.parent!, t.exitSignal === SIGCHLD ? SIGCHLD : t.exitSignal);
+  // A group leader whose threads still run stays a zombie that nobody hears of (Linux's
+  // delay_group_leader()): the parent is told, and wait() can reap it, once the last thread
+  // has gone — so a process whose main thread called pthread_exit ends with its last thread.
+  if (!(t.isLeader && t.group.size > 0)) notifyParent(k, t);
+  if (!t.isLeader && t.group.size === 0) {
+    const leader = k.tasks.get(t.tgid);
+    if (leader && leader.state === 'zombie') notifyParent(k, leader);
   }
-  if (t.pid === 1 || (k.initTgid === t.tgid && t.group.size === 0)) {
+  if (k.initTgid === t.tgid && t.group.size === 0) {
     // The first process is gone: the run is over, with its status (as a shell reports it).
     const code = (status & 0x7f) !== 0 ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
     k.finish(code);
   }
   if (k.current === t) k.sched.pending = true;
+}
+
+/** The task is a finished zombie: reap it at once (threads, orphans, SIGCHLD ignored) or tell its parent. */
+function notifyParent(k: Kernel, t: Task): void {
+  const autoReap = t.exitSignal === -1 || !t.parent || t.parent.state === 'zombie' || t.parent.state === 'dead' || ignoresChildren(t.parent);
+  if (autoReap) release(k, t);
+  else {
+    t.parent!.childWait.wake();
+    if (t.exitSignal > 0) k.signalTask(t.parent!, t.exitSignal === SIGCHLD ? SIGCHLD : t.exitSignal);
+  }
+}
+
+/** wait() may reap a zombie, but not a group leader whose threads still run. */
+function reapable(c: Task): boolean {
+  return c.state === 'zombie' && c.group.size === 0;
 }
 
 function ignoresChildren(p: Task): boolean {
@@ -68,6 +87,9 @@ defineSyscall('sys_exit_group', (k, t, code) => { exitGroup(k, t, (code & 0xff) 
 
 /** Every thread of the group exits with the same status. */
 export function exitGroup(k: Kernel, t: Task, status: number): void {
+  // A leader that already left (pthread_exit) reports the group's exit code (signal->group_exit_code).
+  const leader = k.tasks.get(t.tgid);
+  if (leader && leader !== t && leader.state === 'zombie') leader.exitStatus = status;
   for (const other of [...t.group]) if (other !== t) doExit(k, other, status);
   doExit(k, t, status);
 }
@@ -94,7 +116,7 @@ defineSyscall('sys_wait4', (k, t, pid, statusAddr, options, rusage) => {
   const attempt = (): number => {
     const kids = childrenOf(t).filter((c) => matches(t, c, pid, options));
     if (kids.length === 0) return -ECHILD;
-    const z = kids.find((c) => c.state === 'zombie');
+    const z = kids.find(reapable);
     if (z) {
       if (statusAddr && !t.um.writeU32(statusAddr, z.exitStatus!)) return -EFAULT;
       if (rusage && !t.um.write(rusage, new Uint8Array(144))) return -EFAULT;
@@ -118,7 +140,7 @@ defineSyscall('sys_waitid', (k, t, idtype, id, infop, options) => {
   const attempt = (): number => {
     const kids = childrenOf(t).filter((c) => matches(t, c, pid, options));
     if (kids.length === 0) return -ECHILD;
-    const z = (options & WEXITED) ? kids.find((c) => c.state === 'zombie') : undefined;
+    const z = (options & WEXITED) ? kids.find(reapable) : undefined;
     if (z) {
       if (infop) {
         // siginfo_t for SIGCHLD: si_signo, si_errno, si_code, then si_pid, si_uid, si_status.

@@ -65,7 +65,8 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): number {
   if (f & CLONE_THREAD) { child.group = parent.group; child.group.add(child); }
   const realParent = f & (CLONE_THREAD | CLONE_PARENT) ? (parent.parent ?? parent) : parent;
   child.parent = f & (CLONE_THREAD | CLONE_PARENT) ? parent.parent : parent;
-  if (child.parent) child.parent.children.add(child);
+  // A thread is not its parent's child for wait(): only the group (through its leader) is.
+  if (child.parent && !(f & CLONE_THREAD)) child.parent.children.add(child);
   void realParent;
 
   // The child's registers: the parent's frame, with ax = 0, and the new stack and TLS if given.
