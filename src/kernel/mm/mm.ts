@@ -146,11 +146,23 @@ export class Mm {
     m.brk = this.brk;
     m.mmapNext = this.mmapNext;
     const ram = this.phys.bytes;
+    // Pages of a shared mapping that were never touched must exist before the fork, or each
+    // process would fault in a private copy later.
+    for (const v of this.vmas) {
+      if (!(v.flags & MAP_SHARED)) continue;
+      for (let a = v.start; a < v.end; a += PAGE) if (this.pt.lookup(a) < 0) this.handleFault(a, (v.prot & PROT_WRITE) !== 0, false);
+    }
     for (const v of this.vmas) {
       for (let a = v.start; a < v.end; a += PAGE) {
         const e = this.pt.entry(a);
         if (!e) continue;
         const src = (e[1] & 0xfffff) * TWO32 + (e[0] & 0xfffff000);
+        if (v.flags & MAP_SHARED) {
+          // A shared mapping stays shared across fork: both page tables point at one frame.
+          this.frames.ref(src);
+          m.pt.setEntry(a, e[0] >>> 0, e[1] >>> 0);
+          continue;
+        }
         const dst = this.frames.alloc();
         if (dst < 0) { m.destroy(() => {}); return null; }
         ram.copyWithin(dst, src, src + PAGE);

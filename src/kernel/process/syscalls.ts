@@ -212,3 +212,36 @@ defineSyscall('sys_prctl', (_k, t, option, arg2) => {
   }
   return -EINVAL;
 });
+
+// times(2): process and children CPU time in clock ticks (USER_HZ = 100), from the cycle counter.
+defineSyscall('sys_times', (k, t, buf) => {
+  const ticks = Math.floor(k.clock.uptimeNs() / 1e7);
+  if (buf) {
+    const b = new Uint8Array(32);
+    const dv = new DataView(b.buffer);
+    dv.setBigInt64(0, BigInt(ticks), true); // tms_utime: all of it, as one CPU runs everything
+    if (!t.um.write(buf, b)) return -EFAULT;
+  }
+  return ticks;
+});
+
+// getrusage(2): struct rusage with the user time filled in; the rest zero, as an idle system's.
+defineSyscall('sys_getrusage', (k, t, who, buf) => {
+  if (who !== 0 && who !== -1 && (who | 0) !== -1 && who !== 1) return -EINVAL;
+  const b = new Uint8Array(144);
+  const dv = new DataView(b.buffer);
+  if (who === 0 || who === 1) {
+    const us = Math.floor(k.clock.uptimeNs() / 1000);
+    dv.setBigInt64(0, BigInt(Math.floor(us / 1e6)), true);
+    dv.setBigInt64(8, BigInt(us % 1e6), true);
+  }
+  return t.um.write(buf, b) ? 0 : -EFAULT;
+});
+
+// One CPU: affinity masks must include CPU 0.
+defineSyscall('sys_sched_setaffinity', (k, t, pid, len, mask) => {
+  if (pid !== 0 && !k.tasks.get(pid | 0)) return -ESRCH;
+  const b = t.um.read(mask, Math.min(len, 128));
+  if (!b) return -EFAULT;
+  return (b[0] & 1) ? 0 : -EINVAL;
+});

@@ -2,8 +2,9 @@
  * unlock contended, so futex wait/wake), a condition variable barrier that releases all of them at
  * once, per-thread results through pthread_join, thread ids distinct from the process id
  * (gettid vs getpid), thread-local storage (FS base set by clone's CLONE_SETTLS), a detached
- * thread, and pthread_exit from a thread. Output is deterministic: totals and per-thread values,
- * never ids or times. argv[1] = increments per thread (default 20000). */
+ * thread, pthread_exit from a worker, and main threads that leave before their last thread
+ * (in a forked child, and in this process at the end). Output is deterministic: totals and
+ * per-thread values, never ids or times. argv[1] = increments per thread (default 20000). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -93,6 +94,15 @@ static void leader_exits_first(void)
 	close(leader_pipe[0]);
 }
 
+static void *last_thread(void *arg)
+{
+	(void)arg;
+	struct timespec ts = { 0, 20 * 1000000L };
+	nanosleep(&ts, NULL);
+	printf("last thread: main has left, the process ends here\n");
+	exit(counter == iterations * NTHREADS ? 0 : 1);
+}
+
 static int detached_ran;
 static void *detached(void *arg)
 {
@@ -153,5 +163,8 @@ int main(int argc, char **argv)
 	printf("detached ran: %d\n", detached_ran);
 	fflush(stdout);
 	leader_exits_first();
-	return counter == iterations * NTHREADS ? 0 : 1;
+	/* The same in this process: main leaves first and the last thread ends the run. */
+	pthread_t last;
+	pthread_create(&last, NULL, last_thread, NULL);
+	pthread_exit(NULL);
 }
