@@ -1,7 +1,8 @@
 // Straight-line handlers for the 32- and 64-bit forms of ADD, SUB, CMP, AND, OR, XOR and TEST
-// that compiled code executes most: register-register, register-immediate, register-memory and
-// memory-register/immediate. alu.ts binds them when an instruction's form matches and keeps its
-// generic handlers for the rest (8/16-bit, ADC/SBB, LOCK).
+// that compiled code executes most (register-register, register-immediate, register-memory and
+// memory-register/immediate), for INC/DEC of a register, and for the byte CMP/TEST forms of
+// string and byte-array loops. alu.ts binds them when an instruction's form matches and keeps
+// its generic handlers for the rest (16-bit, most 8-bit forms, ADC, SBB, NOT, NEG).
 //
 // Why a handler per operation and form instead of closures over `op`: closures made by one
 // function literal share their optimised code in V8, so `op` would be a run-time switch in every
