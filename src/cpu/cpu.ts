@@ -116,7 +116,11 @@ export class Cpu {
   nmiPending = false;
   /** Set from NMI delivery until the next IRET (SDM Vol. 3 §6.7.1). */
   nmiBlocked = false;
-  /** Instruction count until which interrupts stay inhibited (STI and MOV SS/POP SS shadows). */
+  /**
+   * Instruction count until which interrupts stay inhibited (STI and MOV SS/POP SS shadows); set
+   * to -2 by STI and -3 by MOV SS (which also holds back debug traps) until the loop starts the
+   * shadowed instruction.
+   */
   shadowUntil = -1;
   halted = false;
 

@@ -169,13 +169,13 @@ export class Interpreter {
         this.lastKernelStep = cpu.icount;
         this.kernelStep(cpu);
       }
-      if (cpu.nmiPending && !cpu.nmiBlocked && cpu.shadowUntil !== -2) {
+      if (cpu.nmiPending && !cpu.nmiBlocked && cpu.shadowUntil >= -1) {
         cpu.nmiPending = false;
         cpu.halted = false;
         this.deliver(2, EV_NMI, 0, false);
         continue;
       }
-      if (cpu.irqVector >= 0 && (cpu.flags & IF) !== 0 && cpu.shadowUntil !== -2 && cpu.icount >= cpu.shadowUntil) {
+      if (cpu.irqVector >= 0 && (cpu.flags & IF) !== 0 && cpu.shadowUntil >= -1 && cpu.icount >= cpu.shadowUntil) {
         const v = cpu.irqVector;
         cpu.irqVector = -1;
         cpu.halted = false;
@@ -194,7 +194,7 @@ export class Interpreter {
       // address: no block is ever built at one).
       const vb = this.vcache[ip & VCACHE_MASK];
       if (vb !== null && vb.ip === ip && vb.epoch === cpu.mem.epoch && vb.ctx === cpu.mem.tlbOff + cpu.codeSize &&
-          cpu.shadowUntil !== -2 && (this.kernelStep === null || cpu.cpl !== 0)) {
+          cpu.shadowUntil >= -1 && (this.kernelStep === null || cpu.cpl !== 0)) {
         this.execBlock(vb);
         continue;
       }
@@ -204,8 +204,8 @@ export class Interpreter {
         this.fault(ip);
         continue;
       }
-      // An STI or MOV SS shadow covers exactly the next instruction: run it alone.
-      if (cpu.shadowUntil === -2) {
+      // An STI (-2) or MOV SS (-3) shadow covers exactly the next instruction: run it alone.
+      if (cpu.shadowUntil < -1) {
         cpu.shadowUntil = cpu.icount + 1;
         this.stepOne(ip, (cpu.flags & TF) !== 0);
         continue;
@@ -286,8 +286,9 @@ export class Interpreter {
     }
     cpu.icount += n;
     if (kernel) cpu.kernelIcount += n;
-    // Single-step trap after an instruction that began with TF=1 (SDM Vol. 3 §17.3.1.4).
-    if (tf) this.deliver(DB, EV_EXCEPTION, 0, false);
+    // Single-step trap after an instruction that began with TF=1 (SDM Vol. 3 §17.3.1.4), held
+    // after MOV SS until the next instruction completes (SDM Vol. 3 §6.8.3).
+    if (tf && cpu.shadowUntil !== -3) this.deliver(DB, EV_EXCEPTION, 0, false);
   }
 
   /**
@@ -322,7 +323,7 @@ export class Interpreter {
     }
     cpu.icount++;
     if (kernel) cpu.kernelIcount++;
-    if (trap) this.deliver(DB, EV_EXCEPTION, 0, false);
+    if (trap && cpu.shadowUntil !== -3) this.deliver(DB, EV_EXCEPTION, 0, false);
   }
 
   private buildSingle(ip: number, phys: number): Block {

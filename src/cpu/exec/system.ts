@@ -191,14 +191,15 @@ def(0x8c, () => (cpu, i) => {
   // A register destination takes the operand size (zero-extended); memory gets 16 bits.
   writeRm(cpu, i, i.mod === 3 ? i.osz : 2, cpu.sel[s], 0);
 });
-// MOV SS inhibits interrupts and debug traps until the next instruction completes.
+// MOV SS inhibits interrupts and debug traps until the next instruction completes (SDM Vol. 3
+// §6.8.3): shadow marker -3, where STI's -2 holds back interrupts only (interp.ts).
 def(0x8e, (i) => {
   const s = i.reg & 7;
   if (s === CS || s > 5) return null;
   i.term = true;
   return (cpu, i) => {
     loadDataSeg(cpu, s, readRm(cpu, i, 2));
-    if (s === SS) cpu.shadowUntil = -2;
+    if (s === SS) cpu.shadowUntil = -3;
   };
 });
 def(MAP_0F | 0xa0, () => (cpu, i) => pushSized(cpu, i.osz, cpu.sel[FS], 0));

@@ -46,7 +46,14 @@ export function deliverEvent(cpu: Cpu, vector: number, kind: number, errorCode: 
     if (vector === DF_) {
       throw new MachineStop(`triple fault: ${VECTOR_NAMES[cpu.fault.vector] ?? cpu.fault.vector} while delivering #DF (rip ${hex(cpu.rip)})`, 'triple-fault');
     }
-    if (cpu.fault.vector === 14) cpu.cr2 = cpu.fault.address;
+    const f = cpu.fault;
+    if (f.vector === 14) cpu.cr2 = f.address;
+    if (!doubleFault(vector, kind, f.vector)) {
+      // Handled serially (SDM Vol. 3 Table 6-5): the second exception is delivered in place of
+      // the first, e.g. #NP for an external interrupt through a not-present gate.
+      deliverEvent(cpu, f.vector, EV_EXCEPTION, f.errorCode, f.hasErrorCode);
+      return;
+    }
     const first = VECTOR_NAMES[vector] ?? `vector ${vector}`;
     cpu.hooks.onTransition?.(cpu, `#DF (${VECTOR_NAMES[cpu.fault.vector] ?? cpu.fault.vector} while delivering ${first})`, cpu.rip);
     deliverEvent(cpu, DF_, EV_EXCEPTION, 0, true);
@@ -54,6 +61,18 @@ export function deliverEvent(cpu: Cpu, vector: number, kind: number, errorCode: 
   if (kind === EV_NMI) cpu.nmiBlocked = true;
   cpu.halted = false;
   cpu.hooks.onDelivered?.(cpu);
+}
+
+/**
+ * Does `second`, raised while delivering `first`, make a double fault? Only a contributory
+ * exception (#DE, #TS, #NP, #SS, #GP) after a contributory one or #PF, or a #PF after #PF (SDM
+ * Vol. 3 §6.15 "Interrupt 8", Table 6-5). Interrupts, NMI and the benign exceptions never do.
+ */
+function doubleFault(first: number, kind: number, second: number): boolean {
+  if (kind !== EV_EXCEPTION) return false;
+  const contributory = (v: number) => v === 0 || (v >= TS && v <= GP);
+  if (first === 14) return second === 14 || contributory(second);
+  return contributory(first) && contributory(second);
 }
 
 function deliver(cpu: Cpu, vector: number, kind: number, errorCode: number, hasErrorCode: boolean): void {
@@ -144,12 +163,17 @@ export function iret(cpu: Cpu, osz: number): void {
   if (flagsNow & NT) raise(cpu, GP, 0); // task return: not supported in IA-32e mode
   const mem = cpu.mem;
   const sp0 = cpu.codeSize === 8 ? cpu.hi[4] * TWO32 + (cpu.lo[4] >>> 0) : (cpu.lo[4] >>> 0);
+  // Frame slot k: its low 32 bits, unsigned, with bits 63:32 left in slotHi. Kept as halves: a
+  // 64-bit slot as one double loses its low bits past 2^53 (a user RSP such as
+  // 0x8badf00d5aadc0de, of which a 32- or 16-bit SS keeps exactly the low bits).
+  let slotHi = 0;
   const rd = (k: number): number => {
     const a = sp0 + k * osz;
-    if (osz === 8) { const lo = mem.read64(a); return mem.hi * TWO32 + (lo >>> 0); }
+    if (osz === 8) { const lo = mem.read64(a); slotHi = mem.hi; return lo >>> 0; }
+    slotHi = 0;
     return osz === 4 ? mem.read32(a) >>> 0 : mem.read16(a);
   };
-  const ripRaw = rd(0);
+  const ripLo = rd(0), ripHi = slotHi;
   const csSel = rd(1) & 0xffff;
   const newFlagsRaw = rd(2);
   if ((csSel & 0xfffc) === 0) raise(cpu, GP, 0);
@@ -161,10 +185,11 @@ export function iret(cpu: Cpu, osz: number): void {
   if (!cd.present) raise(cpu, NP, csSel & 0xfffc);
   const to64 = (cd.attr & ATTR_L) !== 0;
   const popStack = cpu.codeSize === 8 || rpl > cpu.cpl;
-  let rspNew = 0, ssSel = 0;
+  let rspLo = 0, rspHi = 0, ssSel = 0;
   let sd: Descriptor | null = null;
   if (popStack) {
-    rspNew = rd(3);
+    rspLo = rd(3);
+    rspHi = slotHi;
     ssSel = rd(4) & 0xffff;
     if ((ssSel & 0xfffc) === 0) {
       // A null SS is allowed only when returning to 64-bit mode at CPL < 3.
@@ -179,10 +204,10 @@ export function iret(cpu: Cpu, osz: number): void {
   // The new RIP must be canonical (64-bit target) or inside CS's limit (compatibility mode).
   let rip: number;
   if (to64) {
-    rip = osz === 8 ? ripRaw : ripRaw;
-    if (osz === 8 && !isCanonical(rip)) raise(cpu, GP, 0);
+    if (((ripHi << 16) >> 16) !== ripHi) raise(cpu, GP, 0);
+    rip = ripHi * TWO32 + ripLo;
   } else {
-    rip = ripRaw % TWO32;
+    rip = ripLo;
     if (rip > cd.limit) raise(cpu, GP, 0);
   }
 
@@ -194,7 +219,6 @@ export function iret(cpu: Cpu, osz: number): void {
   const newFlags = ((flagsNow & ~changeable) | (newFlagsRaw & changeable) | FIXED1) & ~VM;
 
   const oldCpl = cpu.cpl;
-  const kernelRsp = cpu.hi[4] * TWO32 + (cpu.lo[4] >>> 0);
   setCs(cpu, csSel, cd.attr, to64 ? 0 : cd.base, cd.limit);
   setFlags(cpu, newFlags);
   if (popStack) {
@@ -204,15 +228,12 @@ export function iret(cpu: Cpu, osz: number): void {
       // IRET to a 16-bit stack segment loads only SP: bits 63:16 keep the kernel's RSP. This is
       // the leak that Linux's espfix64 exists to hide (SDM IRET: "ESP ← TEMP_ESP" at 16-bit
       // stack size only changes SP).
-      const hiPart = kernelRsp - (((kernelRsp % 65536) + 65536) % 65536);
-      const v = hiPart + (rspNew & 0xffff);
-      cpu.lo[4] = v | 0;
-      cpu.hi[4] = Math.floor(v / TWO32) | 0;
+      cpu.lo[4] = (cpu.lo[4] & ~0xffff) | (rspLo & 0xffff);
     } else if (to64) {
-      cpu.lo[4] = rspNew | 0;
-      cpu.hi[4] = Math.floor(rspNew / TWO32) | 0;
+      cpu.lo[4] = rspLo | 0;
+      cpu.hi[4] = rspHi;
     } else {
-      cpu.lo[4] = rspNew | 0;
+      cpu.lo[4] = rspLo | 0;
       cpu.hi[4] = 0;
     }
   } else {
