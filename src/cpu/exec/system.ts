@@ -65,10 +65,13 @@ def(MAP_0F | 0x30, term((cpu) => {
   needCpl0(cpu);
   writeMsr(cpu, cpu.lo[1], cpu.lo[0], cpu.lo[2]);
 }));
-// RDTSC/RDTSCP return the modeled cycle count (CR4.TSD is never set: allowed at any CPL). They
-// end their block: cycles are charged per block, before it runs (cpu/cycles.ts), so only the
-// last instruction of a block reads the count at its own retirement.
+// RDTSC/RDTSCP return the modeled cycle count; with CR4.TSD set only CPL 0 may read it (SDM
+// Vol. 2B RDTSC: "IF (CR4.TSD = 0) or (CPL = 0) ... ELSE #GP(0)"). They end their block: cycles
+// are charged per block, before it runs (cpu/cycles.ts), so only the last instruction of a block
+// reads the count at its own retirement.
+const CR4_TSD = 1 << 2;
 function rdtsc(cpu: Cpu): void {
+  if ((cpu.cr4 & CR4_TSD) !== 0 && cpu.cpl !== 0) raise(cpu, GP, 0);
   const t = cpu.tsc;
   setR32(cpu, 0, t | 0);
   setR32(cpu, 2, Math.floor(t / TWO32) | 0);
