@@ -42,7 +42,8 @@ export function cpuid(vendor: Vendor, leaf: number, subleaf: number): [number, n
       return [eax, ebx, FEATURES.leaf1Ecx, FEATURES.leaf1Edx];
     }
     case 7: return subleaf === 0 ? [0, FEATURES.leaf7Ebx, 0, 0] : [0, 0, 0, 0];
-    case 0x80000000: return [0x80000008 | 0, str4(vs, 0), str4(vs, 8), str4(vs, 4)];
+    // AMD repeats the vendor string in the extended leaf 0; Intel returns zeros there.
+    case 0x80000000: return vendor === 'amd' ? [0x80000008 | 0, str4(vs, 0), str4(vs, 8), str4(vs, 4)] : [0x80000008 | 0, 0, 0, 0];
     case 0x80000001: return [0, 0, FEATURES.ext1Ecx, FEATURES.ext1Edx];
     case 0x80000002: case 0x80000003: case 0x80000004: {
       const b = (BRAND + ' '.repeat(48)).slice(0, 47) + '\0';

@@ -16,7 +16,7 @@ import { THREAD_SIZE, __USER_CS, __USER_DS } from './arch/layout.js';
 import { PtRegs, PT_REGS_SIZE } from './entry/ptregs.js';
 import { doSyscall64, doSyscall64Slowpath, syscallReturnSlowpath, fastSyscall, type SysretChecks, DEFAULT_SYSRET_CHECKS } from './entry/syscall.js';
 import { ENOSYS } from './errno.js';
-import { excHandler, commonInterrupt, retFromForkWork } from './entry/exceptions.js';
+import { excHandler, commonInterrupt, retFromForkWork, kthreadExit } from './entry/exceptions.js';
 import { futexWake } from './futex.js';
 import { sendSignal, handleSignals } from './signal/send.js';
 import { Task } from './process/task.js';
@@ -28,6 +28,7 @@ import { Clock } from './time/clock.js';
 import { Scheduler } from './sched/scheduler.js';
 import { WaitQueue, BLOCKED } from './sched/wait.js';
 import { ContextTracking, type ContextTrackingMode } from './entry/context-tracking.js';
+import { PCPU_PREEMPT_COUNT } from './arch/percpu.js';
 import { TI_flags, TI_syscall_work, TIF_SIGPENDING, SYSCALL_WORK_CONTEXT_TRACKING } from './entry/thread-info.js';
 import { DEFAULT_PROFILE, profileByName, cycleModel, type CostProfile, type KernelCostKey } from '../trace/costs.js';
 import { EntryChecker } from './debug/entry-check.js';
@@ -135,6 +136,8 @@ export class Kernel {
   readonly istTops: number[];
   nmis = 0;
   injectedIrqs = 0;
+  /** Preemptions on the interrupt return to kernel mode. */
+  kernelPreemptions = 0;
   /** Split tables: calls served by the fast table, and entries to the slow path. */
   fastPathCalls = 0;
   slowPathCalls = 0;
@@ -191,6 +194,7 @@ export class Kernel {
     const table: Record<string, () => void> = {
       do_syscall_64: () => doSyscall64(this),
       ret_from_fork_work: () => retFromForkWork(this),
+      kthread_exit: () => kthreadExit(this),
       do_syscall_64_slowpath: () => doSyscall64Slowpath(this),
       syscall_return_slowpath: () => syscallReturnSlowpath(this),
       __x64_sys_ni_syscall: () => { this.cpu.lo[RAX] = -ENOSYS; this.cpu.hi[RAX] = -1; },
@@ -316,6 +320,48 @@ export class Kernel {
       mem.write32(t.kstackTop - THREAD_SIZE + TI_syscall_work, 1 << SYSCALL_WORK_CONTEXT_TRACKING);
       mem.tlbOff = save;
     }
+  }
+
+  /** This CPU's preempt_count (per-CPU memory). */
+  preemptCount(): number {
+    const mem = this.cpu.mem;
+    const save = mem.tlbOff;
+    mem.setUser(false);
+    const v = mem.read32(this.ks.percpu + PCPU_PREEMPT_COUNT);
+    mem.tlbOff = save;
+    return v;
+  }
+
+  /**
+   * Start a kernel thread running kthread_spin: `rounds` increments of a counter in kernel
+   * memory with interrupts enabled (and preemption disabled if asked). Returns the task and
+   * the counter's address.
+   */
+  spawnKernelSpinner(rounds: number, noPreempt = false): { task: Task; counter: number } {
+    const pid = this.allocPid();
+    const mm = new Mm(this.phys, this.frames, (root) => this.ks.shareKernelHalf(root));
+    const top = this.ks.taskStack(THREAD_SIZE);
+    const creds = { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0 };
+    const t = new Task(pid, pid, 0, mm, new UserMemory(mm, this.cpu.mem), new FdTable(), '/', creds, top);
+    t.kernelThread = true;
+    t.comm = `kspin/${pid}`;
+    const counterPa = this.frames.alloc();
+    const counter = this.ks.direct(counterPa);
+    // The first switch to it "returns" into kthread_spin, with its arguments in callee-saved registers.
+    const mem = this.cpu.mem;
+    const save = mem.tlbOff;
+    mem.setUser(false);
+    const entry = this.ks.symbol('kthread_spin');
+    mem.write64(top - 8, entry | 0, Math.floor(entry / TWO32) | 0);
+    mem.tlbOff = save;
+    t.ksp = top - 8;
+    const set = (j: number, v: number) => { t.savedRegs[2 * j] = v | 0; t.savedRegs[2 * j + 1] = Math.floor(v / TWO32) | 0; };
+    set(0, counter);      // rbx
+    set(2, rounds);       // r12
+    set(3, noPreempt ? 1 : 0); // r13
+    this.tasks.set(pid, t);
+    this.sched.add(t);
+    return { task: t, counter };
   }
 
   /** Charge modeled cycles for kernel work done in TypeScript. */

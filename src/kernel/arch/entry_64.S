@@ -560,3 +560,31 @@ ptregs_\func:
 sys_call_table_64:
 	SYSCALL_TABLE_64
 	.text
+
+/*
+ * kthread_spin: a kernel thread that runs with interrupts enabled, so that the timer can
+ * interrupt it in kernel mode and — with preempt_count zero — preempt it there (the return-to-
+ * kernel preemption of the interrupt exit path). Started by the scheduler's switch with:
+ *   rbx  address of a counter it increments once per round
+ *   r12  number of rounds
+ *   r13  non-zero: run the loop with preemption disabled (preempt_count raised)
+ */
+	.globl	kthread_spin
+	.type	kthread_spin, @function
+kthread_spin:
+	testq	%r13, %r13
+	jz	1f
+	incl	PER_CPU_VAR(PCPU_PREEMPT_COUNT)		/* preempt_disable() */
+1:	sti
+	.globl	kthread_spin_loop
+kthread_spin_loop:
+	incq	(%rbx)
+	decq	%r12
+	jnz	kthread_spin_loop
+	cli
+	testq	%r13, %r13
+	jz	2f
+	decl	PER_CPU_VAR(PCPU_PREEMPT_COUNT)		/* preempt_enable(), interrupts off */
+2:	call	kthread_exit				/* does not return */
+	ud2
+	.size	kthread_spin, . - kthread_spin

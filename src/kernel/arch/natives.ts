@@ -34,6 +34,7 @@ export const FIXED_NATIVES = [
   'do_syscall_64_slowpath',
   'syscall_return_slowpath',
   '__x64_sys_ni_syscall',
+  'kthread_exit',
 ] as const;
 
 /**

@@ -8,7 +8,8 @@
 // as a kernel panic with the faulting address named — never an emulator crash.
 
 import type { Kernel } from '../kernel.js';
-import { RDI, RSI, RDX, PFEC_W, PFEC_I, PFEC_P } from '../../cpu/regs.js';
+import { RDI, RSI, RDX, PFEC_W, PFEC_I, PFEC_P, IF } from '../../cpu/regs.js';
+import { TIF_NEED_RESCHED } from './thread-info.js';
 import { exitToUserMode } from './common.js';
 import { exitGroup } from '../process/exit.js';
 import { LOCAL_TIMER_VECTOR } from '../sched/scheduler.js';
@@ -80,7 +81,25 @@ export function commonInterrupt(k: Kernel): void {
   if (fromUser) k.contextTracking.userExit(t);
   if (vector === LOCAL_TIMER_VECTOR) k.sched.tick();
   else if (vector === INJECT_VECTOR) k.injectedIrqs++;
-  if (fromUser) exitToUserMode(k, t, () => {});
+  if (fromUser) { exitToUserMode(k, t, () => {}); return; }
+  // irqentry_exit() to kernel mode: preempt when nothing forbids it — preempt_count zero and
+  // the interrupted code had interrupts enabled (preempt_schedule_irq). The interrupted frame
+  // stays on this task's stack and is returned to by IRET when the task runs again.
+  if ((regs.lo('eflags') & IF) !== 0 && k.preemptCount() === 0 && (k.tif(t) & (1 << TIF_NEED_RESCHED)) !== 0) {
+    k.clearTif(t, TIF_NEED_RESCHED);
+    k.kernelPreemptions++;
+    k.sched.yieldCurrent(() => {});
+  }
+}
+
+/** A kernel thread finished its work (rdi unused): it is gone; another task runs. */
+export function kthreadExit(k: Kernel): void {
+  const t = k.current!;
+  t.state = 'dead';
+  k.sched.remove(t);
+  k.tasks.delete(t.pid);
+  k.retireStack(t.kstackTop);
+  k.sched.pending = true;
 }
 
 /**

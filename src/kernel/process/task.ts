@@ -72,6 +72,8 @@ export class Task {
   group: Set<Task> = new Set();
   pgid = 0;
   sid = 0;
+  /** A kernel thread: no user half, never returns to user mode. */
+  kernelThread = false;
 
   constructor(
     readonly pid: number,
