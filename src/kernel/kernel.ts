@@ -33,6 +33,7 @@ import { TI_flags, TI_syscall_work, TIF_SIGPENDING, SYSCALL_WORK_CONTEXT_TRACKIN
 import { DEFAULT_PROFILE, profileByName, cycleModel, type CostProfile, type KernelCostKey } from '../trace/costs.js';
 import { EntryChecker } from './debug/entry-check.js';
 import { Injector, INJECT_VECTOR } from './debug/inject.js';
+import type { SyscallWorkHook } from './entry/common.js';
 import { loadExecutable } from '../loader/load.js';
 import { ElfError } from '../loader/elf.js';
 import { FEATURES } from '../cpu/cpuid.js';
@@ -308,6 +309,28 @@ export class Kernel {
     const save = mem.tlbOff;
     mem.setUser(false);
     mem.write32(this.tiAddr(t), v);
+    mem.tlbOff = save;
+  }
+
+  /** Hooks for syscall entry/exit work (entry/common.ts), by SYSCALL_WORK bit. */
+  readonly syscallWorkHooks: SyscallWorkHook[] = [];
+
+  /** thread_info.syscall_work of a task (guest memory). */
+  syscallWork(t: Task): number {
+    const mem = this.cpu.mem;
+    const save = mem.tlbOff;
+    mem.setUser(false);
+    const v = mem.read32(t.kstackTop - THREAD_SIZE + TI_syscall_work);
+    mem.tlbOff = save;
+    return v;
+  }
+  setSyscallWork(t: Task, bit: number, on: boolean): void {
+    const mem = this.cpu.mem;
+    const save = mem.tlbOff;
+    mem.setUser(false);
+    const a = t.kstackTop - THREAD_SIZE + TI_syscall_work;
+    const v = mem.read32(a);
+    mem.write32(a, on ? v | (1 << bit) : v & ~(1 << bit));
     mem.tlbOff = save;
   }
 

@@ -58,3 +58,34 @@ export function exitToUserMode(k: Kernel, t: Task, done: () => void): void {
   k.contextTracking.userEnter(t);
   done();
 }
+
+/**
+ * A hook run on system-call entry or exit when its SYSCALL_WORK bit is set in the task's
+ * thread_info (ptrace, seccomp and audit attach here). On entry it may return a replacement
+ * number: -1 skips the call (ax keeps what the hook or the entry code stored).
+ */
+export interface SyscallWorkHook {
+  bit: number;
+  enter?(k: Kernel, t: Task, nr: number): number;
+  exit?(k: Kernel, t: Task, nr: number): void;
+}
+
+/** syscall_enter_from_user_mode_work(): run the entry hooks whose bits are set. */
+export function syscallEnterWork(k: Kernel, t: Task, nr: number): number {
+  const work = k.syscallWork(t);
+  if (work === 0) return nr;
+  for (const h of k.syscallWorkHooks) {
+    if ((work & (1 << h.bit)) !== 0 && h.enter) {
+      nr = h.enter(k, t, nr);
+      if (nr === -1) break;
+    }
+  }
+  return nr;
+}
+
+/** syscall_exit_work(): the exit hooks, before the exit-to-user loop. */
+export function syscallExitWork(k: Kernel, t: Task, nr: number): void {
+  const work = k.syscallWork(t);
+  if (work === 0) return;
+  for (const h of k.syscallWorkHooks) if ((work & (1 << h.bit)) !== 0 && h.exit) h.exit(k, t, nr);
+}

@@ -13,7 +13,7 @@ import { SYSCALL_64, NR_syscalls_64 } from '../syscalls/generated/syscall_64.js'
 import { syscallHandler, type SyscallFn } from '../syscalls/registry.js';
 import { formatSyscall } from '../../trace/syscall-format.js';
 import { BLOCKED } from '../sched/wait.js';
-import { exitToUserMode } from './common.js';
+import { exitToUserMode, syscallEnterWork, syscallExitWork } from './common.js';
 import { PT_REGS_SIZE } from './ptregs.js';
 import type { Task } from '../process/task.js';
 import { Stats } from '../../trace/stats.js';
@@ -71,8 +71,11 @@ function syscallSlowPath(k: Kernel, decide: boolean): void {
   // enter_from_user_mode(): context tracking first, then the system call proper.
   k.contextTracking.userExit(t);
   k.charge('do_syscall_64');
+  // syscall_enter_from_user_mode_work(): tracing hooks may change or skip the call, and the
+  // arguments (they live in pt_regs, so they are read after the hooks ran).
+  const work = syscallEnterWork(k, t, nr);
   const args = [regs.num('rdi'), regs.num('rsi'), regs.num('rdx'), regs.num('r10'), regs.num('r8'), regs.num('r9')];
-  const ret = dispatch(k, t, nr, args);
+  const ret = work === nr ? dispatch(k, t, nr, args) : work === -1 ? null : dispatch(k, t, work, args);
   if (ret === BLOCKED) { sleepInSyscall(k, t, nr, args, decide); return; }
   completeSyscall(k, t, nr, args, ret, decide);
 }
@@ -117,6 +120,7 @@ function completeSyscall(k: Kernel, t: Task, nr: number, a: number[], ret: numbe
   // The handler ran with interrupts enabled (syscall_enter_from_user_mode turns them on): a
   // tick that came due meanwhile is taken now, before syscall_exit_to_user_mode disables them.
   k.irqWindow();
+  syscallExitWork(k, t, nr);
   exitToUserMode(k, t, () => {
     regs.base = t.kstackTop - PT_REGS_SIZE;
     // The checks cost what Linux's test sequence does; a kernel without them pays nothing.
