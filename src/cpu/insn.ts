@@ -63,6 +63,13 @@ export class Insn {
    * block ends after it (set by the binder).
    */
   term = false;
+  /**
+   * The single-step trap follows TF as the instruction leaves it, not as it found it: SYSCALL
+   * and INT n clear TF and take no trap (Linux's syscall exit work reports a single-step itself
+   * for that reason); SYSRET that sets TF from R11 traps at once, before the first user
+   * instruction (Linux's entry_64.S comment on why TF forces IRET).
+   */
+  tfAfter = false;
   /** Modeled cost in cycles (trace/costs.ts), summed per block. */
   cost = 1;
 }

@@ -287,8 +287,9 @@ export class Interpreter {
     cpu.icount += n;
     if (kernel) cpu.kernelIcount += n;
     // Single-step trap after an instruction that began with TF=1 (SDM Vol. 3 §17.3.1.4), held
-    // after MOV SS until the next instruction completes (SDM Vol. 3 §6.8.3).
-    if (tf && cpu.shadowUntil !== -3) this.deliver(DB, EV_EXCEPTION, 0, false);
+    // after MOV SS until the next instruction completes (SDM Vol. 3 §6.8.3) — except for the
+    // instructions that decide with TF as they leave it (Insn.tfAfter).
+    if ((insns[last].tfAfter ? (cpu.flags & TF) !== 0 : tf) && cpu.shadowUntil !== -3) this.deliver(DB, EV_EXCEPTION, 0, false);
   }
 
   /**
@@ -323,7 +324,7 @@ export class Interpreter {
     }
     cpu.icount++;
     if (kernel) cpu.kernelIcount++;
-    if (trap && cpu.shadowUntil !== -3) this.deliver(DB, EV_EXCEPTION, 0, false);
+    if ((i.tfAfter ? (cpu.flags & TF) !== 0 : trap) && cpu.shadowUntil !== -3) this.deliver(DB, EV_EXCEPTION, 0, false);
   }
 
   private buildSingle(ip: number, phys: number): Block {

@@ -99,3 +99,18 @@ for (const [what, change, reason, status] of CONDITIONS) {
     assert.equal(r.status, status);
   });
 }
+
+test('single-step: SYSRET that loads TF traps before the first user instruction; IRET after it', () => {
+  const setTf = (k: import('../../src/kernel/kernel.js').Kernel) => {
+    k.testSyscalls.set(0x1001, (kk) => { const f = kk.regs.lo('eflags') | TF_BIT; kk.regs.set('eflags', f, 0); kk.regs.set('r11', f, 0); return 0; });
+  };
+  // Without the TF check (a mutated kernel) SYSRET restores TF: the #DB comes at once, at the
+  // instruction after SYSCALL (entry + 9: xor 2 bytes, mov 5, syscall 2).
+  const viaSysret = runGuest(`${BIN}/sysret_probe.asm`, [], { traceSyscalls: true, sysretChecks: { ipRange: true, rfTf: false } }, setTf);
+  assert.equal(viaSysret.status, 128 + 5);
+  assert.ok(viaSysret.log.some((l) => l.includes('SIGTRAP (#DB at 0x401009)')), viaSysret.log.join('\n'));
+  // With it (Linux), IRET restores TF and the trap follows the first user instruction (inc, 2 bytes).
+  const viaIret = runGuest(`${BIN}/sysret_probe.asm`, [], { traceSyscalls: true }, setTf);
+  assert.equal(viaIret.status, 128 + 5);
+  assert.ok(viaIret.log.some((l) => l.includes('SIGTRAP (#DB at 0x40100b)')), viaIret.log.join('\n'));
+});

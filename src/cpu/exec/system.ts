@@ -21,21 +21,25 @@ const TWO32 = 4294967296;
 function term(h: Handler): (i: Insn) => Handler {
   return (i) => { i.term = true; return h; };
 }
+/** A block-ending instruction whose single-step trap follows TF after it (Insn.tfAfter). */
+function termTfAfter(h: Handler): (i: Insn) => Handler {
+  return (i) => { i.term = true; i.tfAfter = true; return h; };
+}
 function needCpl0(cpu: Cpu): void {
   if (cpu.cpl !== 0) raise(cpu, GP, 0);
 }
 
 // --- Fast system calls.
-def(MAP_0F | 0x05, term((cpu) => syscall(cpu)));
-def(MAP_0F | 0x07, term((cpu, i) => sysret(cpu, i.osz === 8 ? 8 : 4)));
+def(MAP_0F | 0x05, termTfAfter((cpu) => syscall(cpu)));
+def(MAP_0F | 0x07, termTfAfter((cpu, i) => sysret(cpu, i.osz === 8 ? 8 : 4)));
 def(MAP_0F | 0x34, term((cpu) => sysenter(cpu)));
 def(MAP_0F | 0x35, term((cpu, i) => sysexit(cpu, i.osz === 8 ? 8 : 4)));
 
 // --- Software interrupts. RIP already points past the instruction: the frame returns there.
-def(0xcd, term((cpu, i) => deliverEvent(cpu, i.imm & 0xff, EV_SOFTWARE, 0, false)));
-def(0xcc, term((cpu) => deliverEvent(cpu, BP, EV_SOFTWARE, 0, false)));
+def(0xcd, termTfAfter((cpu, i) => deliverEvent(cpu, i.imm & 0xff, EV_SOFTWARE, 0, false)));
+def(0xcc, termTfAfter((cpu) => deliverEvent(cpu, BP, EV_SOFTWARE, 0, false)));
 def(0xf1, term((cpu) => deliverEvent(cpu, DB, EV_ICEBP, 0, false)));
-def(0xce, term((cpu) => { if (getFlags(cpu) & OF) deliverEvent(cpu, OFV, EV_SOFTWARE, 0, false); }));
+def(0xce, termTfAfter((cpu) => { if (getFlags(cpu) & OF) deliverEvent(cpu, OFV, EV_SOFTWARE, 0, false); }));
 def(0xcf, term((cpu, i) => { const from = cpu.rip; iret(cpu, i.osz); cpu.hooks.onTransition?.(cpu, 'iret', from); }));
 
 // --- HLT, CLI, STI.
