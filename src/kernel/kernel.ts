@@ -410,9 +410,9 @@ export class Kernel {
   irqWindowTicks = 0;
 
   /** Pending signals at the return to user mode: default actions until delivery exists. */
-  handleSignals(t: Task): boolean {
+  handleSignals(t: Task, resume: () => void): 'ok' | 'killed' | 'stopped' {
     this.clearTif(t, TIF_SIGPENDING);
-    return handleSignals(this, t);
+    return handleSignals(this, t, resume);
   }
 
   /** TIF_NOTIFY_RESUME work (rseq and task work arrive later). */

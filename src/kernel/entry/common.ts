@@ -42,7 +42,8 @@ export function exitToUserMode(k: Kernel, t: Task, done: () => void): void {
       k.clearTif(t, TIF_NOTIFY_SIGNAL);
       // arch_do_signal_or_restart(): signal delivery arrives with the signals issue; until then
       // a pending signal's default action is taken here.
-      if (!k.handleSignals(t)) return; // the task is gone
+      // A stop parks the task here; when continued, the loop goes on from the top.
+      if (k.handleSignals(t, () => exitToUserMode(k, t, done)) !== 'ok') return;
     }
     if (flags & (1 << TIF_UPROBE)) k.clearTif(t, TIF_UPROBE);
     if (flags & (1 << TIF_NOTIFY_RESUME)) {

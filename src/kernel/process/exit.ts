@@ -117,6 +117,14 @@ defineSyscall('sys_wait4', (k, t, pid, statusAddr, options, rusage) => {
     const kids = childrenOf(t).filter((c) => matches(t, c, pid, options));
     if (kids.length === 0) return -ECHILD;
     const z = kids.find(reapable);
+    // Job control: a stop (WUNTRACED) or a continue (WCONTINUED) not yet reported.
+    const jc = z ? undefined : kids.find((c) => ((options & WUNTRACED) && c.state === 'stopped' && !c.stopReported) || ((options & WCONTINUED) && !c.contReported));
+    if (jc) {
+      const stopped = (options & WUNTRACED) !== 0 && jc.state === 'stopped' && !jc.stopReported;
+      if (statusAddr && !t.um.writeU32(statusAddr, stopped ? ((jc.stopSig << 8) | 0x7f) : 0xffff)) return -EFAULT;
+      if (stopped) jc.stopReported = true; else jc.contReported = true;
+      return jc.tgid;
+    }
     if (z) {
       if (statusAddr && !t.um.writeU32(statusAddr, z.exitStatus!)) return -EFAULT;
       if (rusage && !t.um.write(rusage, new Uint8Array(144))) return -EFAULT;

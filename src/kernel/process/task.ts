@@ -7,7 +7,7 @@ import type { FdTable } from '../fs/file.js';
 import { WaitQueue, type Sleep } from '../sched/wait.js';
 import type { EntryInfo } from '../../trace/entry-trace.js';
 
-export type TaskState = 'runnable' | 'sleeping' | 'zombie' | 'dead';
+export type TaskState = 'runnable' | 'sleeping' | 'stopped' | 'zombie' | 'dead';
 
 export interface Creds {
   uid: number;
@@ -72,6 +72,10 @@ export class Task {
   group: Set<Task> = new Set();
   pgid = 0;
   sid = 0;
+  /** Job control: the signal that stopped the task, and whether wait() has reported the stop or the continue yet. */
+  stopSig = 0;
+  stopReported = true;
+  contReported = true;
   /** A kernel thread: no user half, never returns to user mode. */
   kernelThread = false;
 

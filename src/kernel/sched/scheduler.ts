@@ -96,6 +96,21 @@ export class Scheduler {
     this.pending = true;
   }
 
+  /** Job control: stop the current task; `finish` completes its native call once continued. */
+  stopCurrent(finish: () => void): void {
+    const t = this.k.current!;
+    t.state = 'stopped';
+    t.resume = finish;
+    this.remove(t);
+    this.pending = true;
+  }
+
+  /** SIGCONT (or SIGKILL) for a stopped task: it runs again and finishes where it stopped. */
+  continueTask(t: Task): void {
+    if (t.state !== 'stopped') return;
+    this.add(t);
+  }
+
   /** Give up the CPU (need_resched, sched_yield); `finish` runs when the task is picked again. */
   yieldCurrent(finish: () => void): void {
     const t = this.k.current!;

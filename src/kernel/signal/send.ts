@@ -26,6 +26,21 @@ function bit(sig: number): bigint {
 
 export function sendSignal(k: Kernel, t: Task, sig: number): void {
   if (t.state === 'zombie' || t.state === 'dead') return;
+  // Job control acts when the signal is sent (kernel/signal.c prepare_signal): SIGCONT discards
+  // pending stops and resumes a stopped task, whatever its handler; a stop discards SIGCONT.
+  if (sig === SIGCONT) {
+    for (const s of DEFAULT_STOP) t.pending &= ~bit(s);
+    if (t.state === 'stopped') {
+      k.sched.continueTask(t);
+      t.contReported = false;
+      t.stopReported = true;
+      if (t.parent) {
+        t.parent.childWait.wake();
+        if (!((t.parent.sigactions.get(SIGCHLD)?.flags ?? 0) & 1 /* SA_NOCLDSTOP */)) sendSignal(k, t.parent, SIGCHLD);
+      }
+    }
+  } else if (DEFAULT_STOP.has(sig)) t.pending &= ~bit(SIGCONT);
+  if (sig === SIGKILL && t.state === 'stopped') k.sched.continueTask(t);
   const act = t.sigactions.get(sig);
   const handler = act?.handler ?? SIG_DFL;
   if (sig !== SIGKILL && sig !== SIGSTOP) {
@@ -38,7 +53,7 @@ export function sendSignal(k: Kernel, t: Task, sig: number): void {
     // A fatal signal ends a sleep: the system call gives up (sleepInSyscall checks) and the
     // task dies on its way out. A signal with a handler stays pending without interrupting
     // anything until handler delivery exists (then it becomes EINTR / restart as in Linux).
-    if (t.state === 'sleeping' && fatal(t, sig)) k.sched.wake(t);
+    if (t.state === 'sleeping' && (fatal(t, sig) || (DEFAULT_STOP.has(sig) && (act?.handler ?? SIG_DFL) === SIG_DFL))) k.sched.wake(t);
   }
 }
 
@@ -61,7 +76,7 @@ export function signalPending(t: Task): boolean {
  * At the return to user mode: act on pending, unblocked signals whose action is the default.
  * Returns false if the task was killed.
  */
-export function handleSignals(k: Kernel, t: Task): boolean {
+export function handleSignals(k: Kernel, t: Task, resume: () => void): 'ok' | 'killed' | 'stopped' {
   for (let sig = 1; sig <= 64; sig++) {
     const b = bit(sig);
     if ((t.pending & b) === 0n) continue;
@@ -69,15 +84,29 @@ export function handleSignals(k: Kernel, t: Task): boolean {
     const handler = t.sigactions.get(sig)?.handler ?? SIG_DFL;
     if (handler !== SIG_DFL && sig !== SIGKILL) continue; // awaits handler delivery (signals issue)
     t.pending &= ~b;
-    if (DEFAULT_IGNORE.has(sig) || DEFAULT_STOP.has(sig)) continue; // job control stops: not yet
+    if (DEFAULT_IGNORE.has(sig)) continue;
+    if (DEFAULT_STOP.has(sig)) {
+      // do_signal_stop(): the task stops here, on its way to user mode, and the parent hears.
+      if (k.opts.traceSyscalls) k.opts.log(`--- stopped by ${sigName(sig)} ---`);
+      t.stopSig = sig;
+      t.stopReported = false;
+      t.contReported = true;
+      if (t.parent) {
+        t.parent.childWait.wake();
+        if (!((t.parent.sigactions.get(SIGCHLD)?.flags ?? 0) & 1 /* SA_NOCLDSTOP */)) sendSignal(k, t.parent, SIGCHLD);
+      }
+      k.sched.stopCurrent(resume);
+      return 'stopped';
+    }
     if (k.opts.traceSyscalls) k.opts.log(`+++ killed by ${sigName(sig)} +++`);
     exitGroup(k, t, sig);
-    return false;
+    return 'killed';
   }
-  return true;
+  return 'ok';
 }
 
 function sigName(sig: number): string {
+  if (sig >= 17 && sig <= 22) return ['SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU'][sig - 17];
   return ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1',
     'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM'][sig] ?? `signal ${sig}`;
 }
