@@ -308,6 +308,36 @@ export class Mmu {
     }
   }
 
+  // Supervisor accesses whatever the CPL: the kernel reading and writing its own memory
+  // (thread_info, pt_regs, per-CPU data, new kernel stacks) from TypeScript, as the CPU's
+  // implicit supervisor accesses do (SDM Vol. 3 §5.6).
+  kread32(addr: number): number {
+    const save = this.tlbOff;
+    this.tlbOff = 0;
+    try { return this.read32(addr); } finally { this.tlbOff = save; }
+  }
+  /** Low half returned, high half in `hi`. */
+  kread64(addr: number): number {
+    const save = this.tlbOff;
+    this.tlbOff = 0;
+    try { return this.read64(addr); } finally { this.tlbOff = save; }
+  }
+  kwrite32(addr: number, v: number): void {
+    const save = this.tlbOff;
+    this.tlbOff = 0;
+    try { this.write32(addr, v); } finally { this.tlbOff = save; }
+  }
+  kwrite64(addr: number, lo: number, hi: number): void {
+    const save = this.tlbOff;
+    this.tlbOff = 0;
+    try { this.write64(addr, lo, hi); } finally { this.tlbOff = save; }
+  }
+  kfetch8(addr: number): number {
+    const save = this.tlbOff;
+    this.tlbOff = 0;
+    try { return this.fetch8(addr); } finally { this.tlbOff = save; }
+  }
+
   /** Instruction fetch of one byte (execute permission). */
   fetch8(addr: number): number {
     return this.ram[this.physX(addr)];

@@ -291,12 +291,7 @@ export class Kernel {
     return t.kstackTop - THREAD_SIZE + TI_flags;
   }
   tif(t: Task): number {
-    const mem = this.cpu.mem;
-    const save = mem.tlbOff;
-    mem.setUser(false);
-    const v = mem.read32(this.tiAddr(t));
-    mem.tlbOff = save;
-    return v;
+    return this.cpu.mem.kread32(this.tiAddr(t));
   }
   setTif(t: Task, bit: number): void {
     this.writeTif(t, this.tif(t) | (1 << bit));
@@ -305,11 +300,7 @@ export class Kernel {
     this.writeTif(t, this.tif(t) & ~(1 << bit));
   }
   private writeTif(t: Task, v: number): void {
-    const mem = this.cpu.mem;
-    const save = mem.tlbOff;
-    mem.setUser(false);
-    mem.write32(this.tiAddr(t), v);
-    mem.tlbOff = save;
+    this.cpu.mem.kwrite32(this.tiAddr(t), v);
   }
 
   /** Hooks for syscall entry/exit work (entry/common.ts), by SYSCALL_WORK bit. */
@@ -317,42 +308,21 @@ export class Kernel {
 
   /** thread_info.syscall_work of a task (guest memory). */
   syscallWork(t: Task): number {
-    const mem = this.cpu.mem;
-    const save = mem.tlbOff;
-    mem.setUser(false);
-    const v = mem.read32(t.kstackTop - THREAD_SIZE + TI_syscall_work);
-    mem.tlbOff = save;
-    return v;
+    return this.cpu.mem.kread32(t.kstackTop - THREAD_SIZE + TI_syscall_work);
   }
   setSyscallWork(t: Task, bit: number, on: boolean): void {
-    const mem = this.cpu.mem;
-    const save = mem.tlbOff;
-    mem.setUser(false);
-    const a = t.kstackTop - THREAD_SIZE + TI_syscall_work;
-    const v = mem.read32(a);
-    mem.write32(a, on ? v | (1 << bit) : v & ~(1 << bit));
-    mem.tlbOff = save;
+    const v = this.syscallWork(t);
+    this.cpu.mem.kwrite32(t.kstackTop - THREAD_SIZE + TI_syscall_work, on ? v | (1 << bit) : v & ~(1 << bit));
   }
 
   /** Set up a new task's thread_info (its syscall_work bits). */
   initThreadInfo(t: Task): void {
-    if (this.opts.contextTracking === 'force') {
-      const mem = this.cpu.mem;
-      const save = mem.tlbOff;
-      mem.setUser(false);
-      mem.write32(t.kstackTop - THREAD_SIZE + TI_syscall_work, 1 << SYSCALL_WORK_CONTEXT_TRACKING);
-      mem.tlbOff = save;
-    }
+    if (this.opts.contextTracking === 'force') this.setSyscallWork(t, SYSCALL_WORK_CONTEXT_TRACKING, true);
   }
 
   /** This CPU's preempt_count (per-CPU memory). */
   preemptCount(): number {
-    const mem = this.cpu.mem;
-    const save = mem.tlbOff;
-    mem.setUser(false);
-    const v = mem.read32(this.ks.percpu + PCPU_PREEMPT_COUNT);
-    mem.tlbOff = save;
-    return v;
+    return this.cpu.mem.kread32(this.ks.percpu + PCPU_PREEMPT_COUNT);
   }
 
   /**
@@ -371,12 +341,8 @@ export class Kernel {
     const counterPa = this.frames.alloc();
     const counter = this.ks.direct(counterPa);
     // The first switch to it "returns" into kthread_spin, with its arguments in callee-saved registers.
-    const mem = this.cpu.mem;
-    const save = mem.tlbOff;
-    mem.setUser(false);
     const entry = this.ks.symbol('kthread_spin');
-    mem.write64(top - 8, entry | 0, Math.floor(entry / TWO32) | 0);
-    mem.tlbOff = save;
+    this.cpu.mem.kwrite64(top - 8, entry | 0, Math.floor(entry / TWO32) | 0);
     t.ksp = top - 8;
     const set = (j: number, v: number) => { t.savedRegs[2 * j] = v | 0; t.savedRegs[2 * j + 1] = Math.floor(v / TWO32) | 0; };
     set(0, counter);      // rbx

@@ -171,7 +171,7 @@ export function idtStub(vector: number): string | null {
 /** Bring the CPU to the state Linux's boot leaves it in. */
 export function bootCpu(cpu: Cpu, ks: KernelSpace): number[] {
   const istTops: number[] = [];
-  const w = (a: number, v: number) => { cpu.mem.setUser(false); cpu.mem.write32(a, v); };
+  const w = (a: number, v: number) => cpu.mem.kwrite32(a, v);
   cpu.setCr3(ks.template.root);
   cpu.setCpl(0);
   const tss = ks.percpu + PCPU_TSS;
@@ -224,10 +224,7 @@ export function bootCpu(cpu: Cpu, ks: KernelSpace): number[] {
 
 /** Point TSS.sp0 and cpu_current_top_of_stack at a task's kernel stack (switch_to()). */
 export function setKernelStack(cpu: Cpu, ks: KernelSpace, top: number): void {
-  const save = cpu.mem.tlbOff;
-  cpu.mem.setUser(false);
-  cpu.mem.write64(ks.percpu + PCPU_TSS + TSS_sp0, top | 0, Math.floor(top / TWO32) | 0);
-  cpu.mem.write64(ks.percpu + PCPU_TOP_OF_STACK, top | 0, Math.floor(top / TWO32) | 0);
-  cpu.mem.tlbOff = save;
+  cpu.mem.kwrite64(ks.percpu + PCPU_TSS + TSS_sp0, top | 0, Math.floor(top / TWO32) | 0);
+  cpu.mem.kwrite64(ks.percpu + PCPU_TOP_OF_STACK, top | 0, Math.floor(top / TWO32) | 0);
 }
 

@@ -16,7 +16,6 @@ import type { Cpu } from '../../cpu/cpu.js';
 import { IF, CS, SS, GS } from '../../cpu/regs.js';
 import { MachineStop } from '../../cpu/fault.js';
 import { EXIT_TO_USER_MODE_WORK } from '../entry/thread-info.js';
-import { PCPU_PREEMPT_COUNT } from '../arch/percpu.js';
 import { PT_REGS_SIZE } from '../entry/ptregs.js';
 
 const TWO32 = 4294967296;
@@ -77,20 +76,13 @@ export class EntryChecker {
     if (back !== undefined) this.rspBeforeSysretSwitch = this.prevTaskRsp + back;
     if (t && rsp <= t.kstackTop && rsp >= t.kstackTop - 16384) this.prevTaskRsp = rsp;
     if (rsp < 0) {
-      const mem = cpu.mem;
-      const save = mem.tlbOff;
-      mem.setUser(false);
-      if (mem.fetch8(rip) === 0x48 && mem.fetch8(rip + 1) === 0xcf) this.lastRsp = rsp;
-      mem.tlbOff = save;
+      if (cpu.mem.kfetch8(rip) === 0x48 && cpu.mem.kfetch8(rip + 1) === 0xcf) this.lastRsp = rsp;
       return; // a kernel address
     }
     const inWindow = this.unsafeFrom.some(([a, b]) => rip >= a && rip < b);
     if (!inWindow) this.fail(cpu, 'kernel code running on a user stack');
     const mem = cpu.mem;
-    const save = mem.tlbOff;
-    mem.setUser(false);
-    const b0 = mem.fetch8(rip), b1 = mem.fetch8(rip + 1), b2 = mem.fetch8(rip + 2);
-    mem.tlbOff = save;
+    const b0 = mem.kfetch8(rip), b1 = mem.kfetch8(rip + 1), b2 = mem.kfetch8(rip + 2);
     if (pushesOrCalls(b0, b1, b2)) this.fail(cpu, 'a push before the stack switch');
   }
 
@@ -105,11 +97,7 @@ export class EntryChecker {
     const kgs = cpu.kernelGsBaseHi * TWO32 + (cpu.kernelGsBaseLo >>> 0);
     if (gs === k.ks.percpu || kgs !== k.ks.percpu) this.fail(cpu, `${how} with the kernel GS base still loaded (swapgs missing)`);
     if ((k.tif(t) & EXIT_TO_USER_MODE_WORK) !== 0) this.fail(cpu, `${how} with exit work pending (flags 0x${k.tif(t).toString(16)})`);
-    const mem = cpu.mem;
-    const save = mem.tlbOff;
-    mem.setUser(false);
-    const preempt = mem.read32(k.ks.percpu + PCPU_PREEMPT_COUNT);
-    mem.tlbOff = save;
+    const preempt = k.preemptCount();
     if (preempt !== 0) this.fail(cpu, `${how} with preempt count ${preempt}`);
     // The kernel stack is back at its top: IRETQ popped the last five slots of the task stack
     // (or of an IST stack), SYSRET left from the orig_ax slot.

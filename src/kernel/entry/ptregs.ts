@@ -21,18 +21,11 @@ const TWO32 = 4294967296;
 export class PtRegs {
   constructor(readonly cpu: Cpu, public base: number) {}
 
-  private sup<T>(fn: () => T): T {
-    const mem = this.cpu.mem;
-    const save = mem.tlbOff;
-    mem.setUser(false);
-    try { return fn(); } finally { mem.tlbOff = save; }
-  }
-
   lo(name: PtRegName): number {
-    return this.sup(() => this.cpu.mem.read32(this.base + PT_REGS_OFFSETS[name]));
+    return this.cpu.mem.kread32(this.base + PT_REGS_OFFSETS[name]);
   }
   hi(name: PtRegName): number {
-    return this.sup(() => this.cpu.mem.read32(this.base + PT_REGS_OFFSETS[name] + 4));
+    return this.cpu.mem.kread32(this.base + PT_REGS_OFFSETS[name] + 4);
   }
   /** The slot as a number: exact for canonical addresses and values below 2^53 in magnitude. */
   num(name: PtRegName): number {
@@ -42,7 +35,7 @@ export class PtRegs {
     return (BigInt(this.hi(name) >>> 0) << 32n) | BigInt(this.lo(name) >>> 0);
   }
   set(name: PtRegName, lo: number, hi: number): void {
-    this.sup(() => this.cpu.mem.write64(this.base + PT_REGS_OFFSETS[name], lo, hi));
+    this.cpu.mem.kwrite64(this.base + PT_REGS_OFFSETS[name], lo, hi);
   }
   setNum(name: PtRegName, v: number): void {
     this.set(name, v | 0, Math.floor(v / TWO32) | 0);

@@ -81,12 +81,8 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): number {
   child.gsBase = cpu.kernelGsBaseHi * 4294967296 + (cpu.kernelGsBaseLo >>> 0);
   // Below pt_regs: the return address the scheduler's switch "returns" to.
   const retAddr = top - PT_REGS_SIZE - 8;
-  const mem = cpu.mem;
-  const save = mem.tlbOff;
-  mem.setUser(false);
   const rf = k.ks.symbol('ret_from_fork');
-  mem.write64(retAddr, rf | 0, Math.floor(rf / 4294967296) | 0);
-  mem.tlbOff = save;
+  cpu.mem.kwrite64(retAddr, rf | 0, Math.floor(rf / 4294967296) | 0);
   child.ksp = retAddr;
 
   if (f & CLONE_PARENT_SETTID && !parent.um.writeU32(a.parentTid, pid)) return -EFAULT;
