@@ -129,6 +129,11 @@ export class Kernel {
   readonly costs: CostProfile;
   /** Functions called on every return to user mode (TIF_USER_RETURN_NOTIFY). */
   readonly userReturnNotifiers: ((t: Task) => void)[] = [];
+  /**
+   * Called as a signal is delivered to a handler, before its frame is built, with k.regs at the
+   * task's pt_regs (Linux's rseq_signal_deliver runs there).
+   */
+  readonly signalDeliverHooks: ((t: Task) => void)[] = [];
   /** Rounds of the exit-to-user loop that found work (for tests and --stats). */
   workRounds = 0;
   readonly checker: EntryChecker | null;

@@ -13,6 +13,7 @@ import {
   SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS,
 } from './signals.js';
 import { EINVAL, ESRCH } from '../errno.js';
+import type { SigInfo } from './siginfo.js';
 
 const SIG_DFL = 0, SIG_IGN = 1;
 const DEFAULT_IGNORE = new Set([SIGCHLD, SIGURG, SIGWINCH, SIGCONT]);
@@ -22,6 +23,29 @@ export const DEFAULT_CORE = new Set([SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, 
 
 function bit(sig: number): bigint {
   return 1n << BigInt(sig - 1);
+}
+
+/**
+ * send_signal(): queue `info` on a task (group = false: that thread) or on its thread group
+ * (group = true: any thread that does not block it takes it). Returns 0 or a negative errno.
+ */
+export function sendSigInfo(k: Kernel, t: Task, info: SigInfo, group: boolean): number {
+  void group;
+  sendSignal(k, t, info.signo);
+  return 0;
+}
+
+/**
+ * force_sig_info(): a synchronous signal (a fault, seccomp's SIGSYS): if the task blocks or
+ * ignores it, it is unblocked and its action reset to the default, so it cannot be lost.
+ */
+export function forceSig(k: Kernel, t: Task, info: SigInfo): void {
+  sendSigInfo(k, t, info, false);
+}
+
+/** force_sig_fault(): a fault signal with si_addr. */
+export function forceSigFault(k: Kernel, t: Task, sig: number, code: number, addr: number): void {
+  forceSig(k, t, { signo: sig, errno: 0, code, addr });
 }
 
 export function sendSignal(k: Kernel, t: Task, sig: number): void {
