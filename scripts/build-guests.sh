@@ -12,7 +12,12 @@
 # Outputs, for every C program NAME.c:   NAME.glibc (gcc -static), NAME.musl (musl-gcc -static);
 # for every assembly program NAME.S:     NAME.asm (as, ld -static -nostdlib);
 # and two special builds of hello.c:     hello.static-pie.glibc (-static-pie), hello.dynamic
-#                                        (dynamically linked: tests the "dynamic ELF" error).
+#                                        (dynamically linked: tests the "dynamic ELF" error);
+# 32-bit programs (compatibility mode, issue 7), with gcc -m32 (gcc-multilib):
+#   for each C program named in I386_PROGRAMS:  NAME.i386 (gcc -m32 -static, glibc);
+#   for every i386-only C program src/i386/NAME.c:  NAME.i386;
+#   for every assembly program NAME32.S:         NAME32.asm (as --32, ld -m elf_i386).
+# There is no musl build for i386: Debian's musl-tools is amd64 only (no i386 musl-gcc).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,14 +57,31 @@ gcc "${cflags[@]}" "$src/hello.c" "${ldflags[@]}" -o "$tmp/hello.dynamic"
 
 for s in "$src"/*.S; do
 	name=$(basename "$s" .S)
+	[[ $name == *32 ]] && continue # 32-bit assembly: below
 	as --64 -o "$tmp/$name.o" "$s"
 	ld -static -nostdlib --build-id=none -s -o "$tmp/$name.asm" "$tmp/$name.o"
 	rm "$tmp/$name.o"
 done
 
+# 32-bit builds: the programs whose output is compared with the host's in compatibility mode.
+I386_PROGRAMS=(hello readfile malloc forkexec exitcode fsops pipes sighandler threads)
+for name in "${I386_PROGRAMS[@]}"; do
+	gcc -m32 -static "${cflags[@]}" "$src/$name.c" "${ldflags[@]}" -o "$tmp/$name.i386"
+done
+for c in "$src"/i386/*.c; do
+	name=$(basename "$c" .c)
+	gcc -m32 -static "${cflags[@]}" "$c" "${ldflags[@]}" -o "$tmp/$name.i386"
+done
+for s in "$src"/*32.S; do
+	name=$(basename "$s" .S)
+	as --32 -o "$tmp/$name.o" "$s"
+	ld -m elf_i386 -static -nostdlib --build-id=none -s -o "$tmp/$name.asm" "$tmp/$name.o"
+	rm "$tmp/$name.o"
+done
+
 mkdir -p "$out"
 # Outputs whose source was removed must not linger: clear the directory of built files first.
-find "$out" -maxdepth 1 -type f \( -name '*.glibc' -o -name '*.musl' -o -name '*.asm' -o -name '*.dynamic' \) -delete
+find "$out" -maxdepth 1 -type f \( -name '*.glibc' -o -name '*.musl' -o -name '*.asm' -o -name '*.dynamic' -o -name '*.i386' \) -delete
 cp "$tmp"/* "$out"/
 chmod 755 "$out"/*
 ls -l "$out" | awk 'NR > 1 { printf "  %-28s %8d\n", $9, $5 }'

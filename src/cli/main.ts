@@ -36,8 +36,12 @@ export function main(argv: string[]): void {
     .addOption(new Option('--cost-profile <name>', 'the microarchitecture whose costs the cycle counter models (src/trace/costs.ts)').choices(Object.keys(PROFILES)).default(DEFAULT_PROFILE))
     .addOption(new Option('--syscall-path <path>', "today's C entry, or 2015's split fast/slow tables").choices(['c', 'split-tables']).default('c'))
     .option('--check-entry', 'check the entry/exit invariants at every kernel instruction and return; stop on a violation')
+    .addOption(new Option('--kernel-rseq <mode>', 'restart kernel restartable sequences that an interrupt or NMI preempted').choices(['on', 'off']).default('on'))
     .addOption(new Option('--inject <what>', 'raise an interrupt or NMI at every boundary of the entry/exit code in turn').choices(['irq:every', 'nmi:every']))
     .option('--host-time', 'guest clocks follow the host clock instead of the emulated cycle counter')
+    .option('--no-vdso', 'do not map the vDSO: clock_gettime and friends enter the kernel')
+    .addOption(new Option('--vsyscall <mode>', 'the legacy vsyscall page: emulate (readable), xonly (calls only), none').choices(['emulate', 'xonly', 'none']).default('xonly'))
+    .addOption(new Option('--compat-entry <how>', "32-bit programs' __kernel_vsyscall: auto (by CPU vendor), int80, sysenter, syscall32").choices(['auto', 'int80', 'sysenter', 'syscall32']).default('auto'))
     .addOption(new Option('--max-insns <n>', 'stop after this many instructions').default(''))
     .option('--root <dir>', 'the guest sees DIR as "/" and cannot leave it (PROGRAM is a path inside it)')
     .option('--read-only', 'refuse every write to the file system with EROFS')
@@ -69,6 +73,7 @@ export function main(argv: string[]): void {
     fail(`${prog}: ${(e as Error).message}`, 126);
   }
   const log = (line: string) => process.stderr.write(line + '\n');
+  const vdsoOpts = program.opts<{ vdso: boolean; vsyscall: 'emulate' | 'xonly' | 'none'; compatEntry: 'auto' | 'int80' | 'sysenter' | 'syscall32' }>();
   const kernel = new Kernel(new NodeHost(), entryImage(), {
     vendor: opts.cpuVendor,
     memoryMiB,
@@ -85,6 +90,10 @@ export function main(argv: string[]): void {
     log,
     root,
     readOnly: !!fsOpts.readOnly,
+    vdso: vdsoOpts.vdso,
+    vsyscall: vdsoOpts.vsyscall,
+    compatEntry: vdsoOpts.compatEntry,
+    kernelRseq: program.opts<{ kernelRseq: 'on' | 'off' }>().kernelRseq === 'on',
   });
   if (root !== null) {
     const r = readProgramInRoot(kernel, prog);

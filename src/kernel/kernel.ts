@@ -16,9 +16,12 @@ import { THREAD_SIZE, __USER_CS, __USER_DS } from './arch/layout.js';
 import { PtRegs, PT_REGS_SIZE } from './entry/ptregs.js';
 import { doSyscall64, doSyscall64Slowpath, syscallReturnSlowpath, fastSyscall, type SysretChecks, DEFAULT_SYSRET_CHECKS } from './entry/syscall.js';
 import { ENOSYS } from './errno.js';
+import { doInt80Emulation, doSysenter32, doFastSyscall32, syscall32Name } from './entry/syscall32.js';
+import { compatInit, startUserThread } from './compat/tls.js';
 import { excHandler, commonInterrupt, retFromForkWork, kthreadExit } from './entry/exceptions.js';
 import { futexWake } from './futex.js';
-import { sendSignal, handleSignals } from './signal/send.js';
+import { sendSignal } from './signal/send.js';
+import { doSignal } from './signal/deliver.js';
 import { Task } from './process/task.js';
 import { FdTable } from './fs/file.js';
 import { HostFile } from './fs/hostfile.js';
@@ -30,15 +33,22 @@ import { WaitQueue, BLOCKED } from './sched/wait.js';
 import { ContextTracking, type ContextTrackingMode } from './entry/context-tracking.js';
 import { PCPU_PREEMPT_COUNT } from './arch/percpu.js';
 import { TI_flags, TI_syscall_work, TIF_SIGPENDING, SYSCALL_WORK_CONTEXT_TRACKING } from './entry/thread-info.js';
+import { traceSpawnExecve } from '../trace/strace-log.js';
 import { DEFAULT_PROFILE, profileByName, cycleModel, type CostProfile, type KernelCostKey } from '../trace/costs.js';
 import { EntryChecker } from './debug/entry-check.js';
 import { Injector, INJECT_VECTOR } from './debug/inject.js';
 import type { SyscallWorkHook } from './entry/common.js';
+import { SECCOMP_HOOK } from './seccomp/filter.js';
+import { PTRACE_SYSCALL_HOOK, PTRACE_STEP_HOOK } from './ptrace/stops.js';
 import { loadExecutable } from '../loader/load.js';
+import { vdsoInit, mapVdso } from './vdso/vdso.js';
 import { ElfError } from '../loader/elf.js';
 import { FEATURES } from '../cpu/cpuid.js';
 import { Stats } from '../trace/stats.js';
 import { EntryTracer } from '../trace/entry-trace.js';
+import { KernelRseq } from './entry/krseq.js';
+import { krseqTableFromImage } from './arch/krseq-table.js';
+import { rseqHandleNotifyResume, rseqInit } from './rseq/rseq.js';
 import { SYSCALL_64 } from './syscalls/generated/syscall_64.js';
 import type { SyscallFn } from './syscalls/registry.js';
 import './syscalls/index.js';
@@ -77,6 +87,14 @@ export interface KernelOptions {
   root: string | null;
   /** Every write to the host file system fails with EROFS (--read-only). */
   readOnly: boolean;
+  /** Restart kernel restartable sequences interrupted in kernel mode (--kernel-rseq=off: never). */
+  kernelRseq: boolean;
+  /** Map the vDSO into new programs and announce it in AT_SYSINFO_EHDR (--no-vdso turns it off). */
+  vdso: boolean;
+  /** The vsyscall page (Linux's vsyscall= boot option): see src/kernel/vdso/vsyscall.ts. */
+  vsyscall: 'emulate' | 'xonly' | 'none';
+  /** How the 32-bit vDSO's __kernel_vsyscall enters the kernel; 'auto' picks from the CPU vendor. */
+  compatEntry: 'auto' | 'int80' | 'sysenter' | 'syscall32';
 }
 
 export const DEFAULT_OPTIONS: KernelOptions = {
@@ -98,6 +116,10 @@ export const DEFAULT_OPTIONS: KernelOptions = {
   log: () => {},
   root: null,
   readOnly: false,
+  kernelRseq: true,
+  vdso: true,
+  vsyscall: 'xonly',
+  compatEntry: 'auto',
 };
 
 const TWO32 = 4294967296;
@@ -144,6 +166,8 @@ export class Kernel {
   injectedIrqs = 0;
   /** Preemptions on the interrupt return to kernel mode. */
   kernelPreemptions = 0;
+  /** Kernel restartable sequences: the sorted range table and the fix-up's counters (entry/krseq.ts). */
+  readonly krseq: KernelRseq;
   /** Split tables: calls served by the fast table, and entries to the slow path. */
   fastPathCalls = 0;
   slowPathCalls = 0;
@@ -191,6 +215,10 @@ export class Kernel {
     this.interp.eventAt = this.sched.nextTick;
     this.interp.onEvent = () => this.sched.onTimerDue();
     this.istTops = bootCpu(this.cpu, this.ks);
+    vdsoInit(this);
+    this.krseq = new KernelRseq(krseqTableFromImage(image), this.opts.kernelRseq);
+    rseqInit(this);
+    compatInit(this);
     this.checker = this.opts.checkEntry ? new EntryChecker(this) : null;
     this.injector = this.opts.inject !== 'none' ? new Injector(this.opts.inject) : null;
     if (this.checker || this.injector) {
@@ -201,6 +229,9 @@ export class Kernel {
       do_syscall_64: () => doSyscall64(this),
       ret_from_fork_work: () => retFromForkWork(this),
       kthread_exit: () => kthreadExit(this),
+      do_int80_emulation: () => doInt80Emulation(this),
+      do_SYSENTER_32: () => doSysenter32(this),
+      do_fast_syscall_32: () => doFastSyscall32(this),
       do_syscall_64_slowpath: () => doSyscall64Slowpath(this),
       syscall_return_slowpath: () => syscallReturnSlowpath(this),
       __x64_sys_ni_syscall: () => { this.cpu.lo[RAX] = -ENOSYS; this.cpu.hi[RAX] = -1; },
@@ -224,7 +255,13 @@ export class Kernel {
   private onTransition(cpu: Cpu, what: string): void {
     if (what === 'syscall') {
       const nr = cpu.lo[RAX];
-      this.entries.onSyscall(cpu, nr, syscallName(nr));
+      // --trace=entry names the syscall_work bits that send the call through the entry work.
+      const work = this.opts.traceEntries && this.current ? this.syscallWork(this.current) : 0;
+      this.entries.onSyscall(cpu, nr, syscallName(nr), work);
+    } else if (what === 'sysenter' || what === 'syscall32') {
+      // The compat fast entries (entry_64_compat.S): an i386 number in eax.
+      const nr = cpu.lo[RAX];
+      this.entries.onSyscall(cpu, nr, `${syscall32Name(nr)}, i386 by ${what === 'sysenter' ? 'SYSENTER' : 'SYSCALL32'}`);
     } else if (cpu.cpl === 3) {
       const how = what === 'sysretq' ? 'SYSRET' : what === 'sysretl' ? 'SYSRETL' : what === 'sysexit' ? 'SYSEXIT' : 'IRET';
       this.entries.onReturn(cpu, how);
@@ -263,9 +300,10 @@ export class Kernel {
     const loaded = loadExecutable(mm, um, file, {
       argv, envp, execfn: path, random16: this.host.randomBytes(16),
       hwcap: FEATURES.leaf1Edx, hwcap2: 0, uid: creds.uid, euid: creds.euid, gid: creds.gid, egid: creds.egid,
-      minsigstksz: 2048, vdso: 0,
+      minsigstksz: 2048, vdso: 0, mapVdso: (bits) => mapVdso(this, mm, bits),
     }, (va) => this.cpu.mem.flushPage(va));
     this.tasks.set(pid, t);
+    if (this.opts.traceSyscalls) traceSpawnExecve(this, t, path, argv, envp.length, loaded.sp + 8 * (argv.length + 2));
     this.initThreadInfo(t);
     this.switchTo(t);
     this.sched.add(t);
@@ -275,7 +313,7 @@ export class Kernel {
     for (const name of ['r15', 'r14', 'r13', 'r12', 'rbp', 'rbx', 'r11', 'r10', 'r9', 'r8', 'rax', 'rcx', 'rdx', 'rsi', 'rdi'] as const) regs.set(name, 0, 0);
     regs.set('orig_rax', -1, -1);
     regs.setNum('rip', loaded.entry);
-    regs.set('cs', __USER_CS, 0);
+    regs.set('cs', startUserThread(this, t, loaded), 0);
     regs.set('eflags', FIXED1 | IF, 0);
     regs.setNum('rsp', loaded.sp);
     regs.set('ss', __USER_DS, 0);
@@ -309,7 +347,9 @@ export class Kernel {
   }
 
   /** Hooks for syscall entry/exit work (entry/common.ts), by SYSCALL_WORK bit. */
-  readonly syscallWorkHooks: SyscallWorkHook[] = [];
+  // Linux's order (syscall_trace_enter): ptrace's entry stop, then seccomp, then tracepoints and
+  // audit. ptrace's hook goes before SECCOMP_HOOK.
+  readonly syscallWorkHooks: SyscallWorkHook[] = [PTRACE_SYSCALL_HOOK, SECCOMP_HOOK, PTRACE_STEP_HOOK];
 
   /** thread_info.syscall_work of a task (guest memory). */
   syscallWork(t: Task): number {
@@ -333,9 +373,10 @@ export class Kernel {
   /**
    * Start a kernel thread running kthread_spin: `rounds` increments of a counter in kernel
    * memory with interrupts enabled (and preemption disabled if asked). Returns the task and
-   * the counter's address.
+   * the counter's address. `entryName` kthread_count_events also counts each round in the
+   * per-CPU event counter through a kernel restartable sequence (entry/krseq.ts).
    */
-  spawnKernelSpinner(rounds: number, noPreempt = false): { task: Task; counter: number } {
+  spawnKernelSpinner(rounds: number, noPreempt = false, entryName: 'kthread_spin' | 'kthread_count_events' = 'kthread_spin'): { task: Task; counter: number } {
     const pid = this.allocPid();
     const mm = new Mm(this.phys, this.frames, (root) => this.ks.shareKernelHalf(root));
     const top = this.ks.taskStack(THREAD_SIZE);
@@ -346,7 +387,7 @@ export class Kernel {
     const counterPa = this.frames.alloc();
     const counter = this.ks.direct(counterPa);
     // The first switch to it "returns" into kthread_spin, with its arguments in callee-saved registers.
-    const entry = this.ks.symbol('kthread_spin');
+    const entry = this.ks.symbol(entryName);
     this.cpu.mem.kwrite64(top - 8, entry | 0, Math.floor(entry / TWO32) | 0);
     t.ksp = top - 8;
     const set = (j: number, v: number) => { t.savedRegs[2 * j] = v | 0; t.savedRegs[2 * j + 1] = Math.floor(v / TWO32) | 0; };
@@ -380,18 +421,22 @@ export class Kernel {
   /** Timer interrupts taken inside the exit-work loop's interrupt window. */
   irqWindowTicks = 0;
 
-  /** Pending signals at the return to user mode: default actions until delivery exists. */
+  /** Pending signals at the return to user mode (signal/deliver.ts). */
   handleSignals(t: Task, resume: () => void): 'ok' | 'killed' | 'stopped' {
     this.clearTif(t, TIF_SIGPENDING);
-    return handleSignals(this, t, resume);
+    return doSignal(this, t, resume);
+  }
+  /** Signals delivered to handlers (rt_sigframes built). */
+  signalsDelivered = 0;
+
+  /** TIF_NOTIFY_RESUME work: user rseq (rseq_handle_notify_resume); task work arrives later. */
+  resumeUserModeWork(t: Task): void {
+    rseqHandleNotifyResume(this, t, 0);
   }
 
-  /** TIF_NOTIFY_RESUME work (rseq and task work arrive later). */
-  resumeUserModeWork(_t: Task): void {}
-
   /** Sleep in a system call: see src/kernel/sched/wait.ts for the protocol. */
-  sleep(t: Task, queues: WaitQueue[], retry: () => number, deadline = Infinity): number {
-    t.sleep = { queues, retry, deadline };
+  sleep(t: Task, queues: WaitQueue[], retry: () => number, deadline = Infinity, onSignal?: number | (() => number) | 'killable'): number {
+    t.sleep = { queues, retry, deadline, onSignal };
     return BLOCKED;
   }
 
@@ -428,7 +473,7 @@ export class Kernel {
     return futexWake(this, t, addr, n);
   }
 
-  /** Send a signal to a task: default actions until delivery exists (the signals issue). */
+  /** Send a signal to a task as kill() from the current task would, to the thread itself. */
   signalTask(t: Task, sig: number): void {
     sendSignal(this, t, sig);
   }

@@ -7,6 +7,24 @@
 import type { Cpu } from '../cpu/cpu.js';
 import { VECTOR_NAMES } from '../cpu/regs.js';
 import { Stats } from './stats.js';
+import {
+  SYSCALL_WORK_ENTER, SYSCALL_WORK_SECCOMP, SYSCALL_WORK_SYSCALL_TRACEPOINT, SYSCALL_WORK_SYSCALL_TRACE,
+  SYSCALL_WORK_SYSCALL_EMU, SYSCALL_WORK_SYSCALL_AUDIT, SYSCALL_WORK_SYSCALL_USER_DISPATCH,
+  SYSCALL_WORK_SYSCALL_EXIT_TRAP, SYSCALL_WORK_CONTEXT_TRACKING,
+} from '../kernel/entry/thread-info.js';
+
+/** The SYSCALL_WORK_* names (include/linux/thread_info.h) by bit, for the trace. */
+const WORK_NAMES: [number, string][] = [
+  [SYSCALL_WORK_SECCOMP, 'SECCOMP'], [SYSCALL_WORK_SYSCALL_TRACEPOINT, 'SYSCALL_TRACEPOINT'],
+  [SYSCALL_WORK_SYSCALL_TRACE, 'SYSCALL_TRACE'], [SYSCALL_WORK_SYSCALL_EMU, 'SYSCALL_EMU'],
+  [SYSCALL_WORK_SYSCALL_AUDIT, 'SYSCALL_AUDIT'], [SYSCALL_WORK_SYSCALL_USER_DISPATCH, 'SYSCALL_USER_DISPATCH'],
+  [SYSCALL_WORK_SYSCALL_EXIT_TRAP, 'SYSCALL_EXIT_TRAP'], [SYSCALL_WORK_CONTEXT_TRACKING, 'CONTEXT_TRACKING'],
+];
+
+/** "SECCOMP|SYSCALL_TRACE": the syscall_work bits set in `work`. */
+export function syscallWorkNames(work: number): string {
+  return WORK_NAMES.filter(([b]) => (work & (1 << b)) !== 0).map(([, n]) => n).join('|');
+}
 
 export interface EntryInfo {
   kind: 'syscall' | 'exception' | 'interrupt' | 'nmi' | 'software';
@@ -16,7 +34,12 @@ export interface EntryInfo {
   startCycles: number;
   /** Why the return used IRET (set by the kernel for system calls). */
   iretReason: string | null;
+  /** The thread_info work the exit-to-user loop found (TIF_* bits), if any. */
+  exitWork?: number;
 }
+
+/** TIF_* names for the exit-work bits (arch/x86/include/asm/thread_info.h). */
+const TIF_NAMES: [number, string][] = [[1, 'NOTIFY_RESUME'], [2, 'SIGPENDING'], [3, 'NEED_RESCHED'], [11, 'USER_RETURN_NOTIFY'], [12, 'UPROBE'], [17, 'NOTIFY_SIGNAL']];
 
 export class EntryTracer {
   current: EntryInfo | null = null;
@@ -34,8 +57,10 @@ export class EntryTracer {
   ) {}
 
   /** Called when the CPU has moved to ring 0 by SYSCALL. */
-  onSyscall(cpu: Cpu, nr: number, name: string): void {
-    this.begin(cpu, 'syscall', `syscall ${nr} (${name})`, cpu.tsc - this.syscallCycles);
+  onSyscall(cpu: Cpu, nr: number, name: string, syscallWork = 0): void {
+    const slow = syscallWork & SYSCALL_WORK_ENTER;
+    const label = slow ? `syscall ${nr} (${name}) [slow path: ${syscallWorkNames(slow)}]` : `syscall ${nr} (${name})`;
+    this.begin(cpu, 'syscall', label, cpu.tsc - this.syscallCycles);
   }
 
   /** Called before an exception or interrupt is delivered. */
@@ -65,6 +90,20 @@ export class EntryTracer {
     Stats.bump(this.stats.entries, `${kind} via ${stub.replace(/\+.*/, '')}`);
   }
 
+  /**
+   * A restartable sequence was restarted: a kernel range on an interrupt's return to kernel
+   * mode, or a user rseq critical section aborted on the way back to user mode.
+   */
+  onRestart(what: string, from: string, to: string): void {
+    Stats.bump(this.stats.restarts, what);
+    this.out?.(`[entry]   (restart) ${what}: ip ${from} -> ${to}`);
+  }
+
+  /** A signal was delivered to a handler on the way out of this entry. */
+  onSignalDelivery(text: string): void {
+    this.out?.(`[entry]   (signal) ${text}`);
+  }
+
   /** Called when an instruction returned to CPL 3. */
   onReturn(cpu: Cpu, how: 'SYSRET' | 'SYSRETL' | 'IRET' | 'SYSEXIT'): void {
     const e = this.current;
@@ -78,7 +117,8 @@ export class EntryTracer {
       this.stats.entryCost(kind, how, cycles);
       if (this.out) {
         const why = how === 'IRET' && e.iretReason ? ` (${e.iretReason})` : '';
-        this.out(`[entry] ${e.label} via ${e.stub}: ${insns} kernel insns, ${cycles} cycles, return ${how}${why}`);
+        const work = e.exitWork ? ` [exit work: ${TIF_NAMES.filter(([b]) => (e.exitWork! & (1 << b)) !== 0).map(([, n]) => n).join('|')}]` : '';
+        this.out(`[entry] ${e.label} via ${e.stub}: ${insns} kernel insns, ${cycles} cycles${work}, return ${how}${why}`);
       }
     }
   }

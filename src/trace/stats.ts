@@ -21,6 +21,8 @@ export class Stats {
   readonly entries = new Map<string, number>();
   readonly returns = new Map<string, number>();
   readonly iretReasons = new Map<string, number>();
+  /** Restartable sequences restarted: kernel ranges and user rseq aborts, by kind and cause. */
+  readonly restarts = new Map<string, number>();
   /** By entry kind, then by return instruction (nested so that recording allocates nothing). */
   readonly entryCosts = new Map<string, Map<string, EntryCost>>();
   static bump(m: Map<string, number>, key: string, by = 1): void {
@@ -58,6 +60,7 @@ export class Stats {
     table('kernel entries:', this.entries);
     table('returns to user mode:', this.returns);
     table('SYSRET refused because:', this.iretReasons);
+    table('restartable sequences restarted:', this.restarts);
     const clock = extra.clock;
     const ns = (cycles: number) => (clock ? (cycles * 1e9) / clock.hz : NaN);
     const costs = this.entryCostRows();

@@ -121,6 +121,12 @@ const CASES: [string, string][] = [
   ['head/tail on /dev/urandom sized reads', 'head -c 1000 /dev/urandom | wc -c; cat /dev/null | wc -l'],
   ['mktemp-free: touch, ls -l of a new empty file size', 'touch e; ls -s e; wc -c e'],
   ['which and command -v', 'command -v sort; type echo; which busybox'],
+  // Signal handlers (the shell's own): trap runs a handler, wait sleeps in sigsuspend until
+  // SIGCHLD, and a killed background job reports 128+signal.
+  ['trap and kill of the shell itself', 'trap "echo got USR1" USR1; kill -USR1 $$; echo after; trap "echo bye" EXIT; trap - USR1; trap'],
+  ['wait for background jobs', 'sleep 0.05 & p=$!; echo started; wait $p; echo "waited $?"; (exit 7) & wait $!; echo "status $?"'],
+  ['kill a background job and wait', 'sleep 5 & p=$!; kill -TERM $p; wait $p; echo "status $?"; sleep 5 & kill -KILL $!; wait; echo done'],
+  ['trap TERM in a child shell', 'sh -c \'trap "echo got TERM; exit 3" TERM; kill -TERM $$; echo not-here\'; echo "status $?"; sh -c \'kill -INT $$; echo not-here\'; echo "status $?"'],
 ];
 
 for (const [name, script] of CASES) {

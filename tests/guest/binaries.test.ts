@@ -5,8 +5,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
-import { guestBinaries, guestPath, guestSources, runNative, HOST_IS_X86_64_LINUX } from './guests.js';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { guestBinaries, guestPath, guestSources, runNative, HOST_IS_X86_64_LINUX, ROOT, GUEST_SRC } from './guests.js';
 
 const native = { skip: HOST_IS_X86_64_LINUX ? false : 'needs an x86-64 Linux host' };
 
@@ -55,12 +56,40 @@ test('every guest source has its committed binaries, and nothing else is there',
     ...asm.map((n) => `${n}.asm`),
     'hello.static-pie.glibc',
     'hello.dynamic',
+    ...i386Builds(),
   ].sort();
   assert.deepEqual(guestBinaries(), expected);
 });
 
+/**
+ * The 32-bit builds (scripts/build-guests.sh): NAME.i386 for the programs its I386_PROGRAMS list
+ * names and for every src/i386/NAME.c. (NAME32.S sources are among `asm` already.)
+ */
+function i386Builds(): string[] {
+  const script = readFileSync(join(ROOT, 'scripts/build-guests.sh'), 'utf8');
+  const list = /^I386_PROGRAMS=\(([^)]*)\)/m.exec(script);
+  assert.ok(list, 'build-guests.sh lists its I386_PROGRAMS');
+  const only32 = readdirSync(join(GUEST_SRC, 'i386')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2));
+  return [...list[1].trim().split(/\s+/), ...only32].map((n) => `${n}.i386`);
+}
+
+/** A 32-bit build: ELFCLASS32, EM_386, static ET_EXEC with no build ID. */
+function checkElf32(name: string): void {
+  const b = readFileSync(guestPath(name));
+  assert.equal(b.subarray(0, 4).toString('latin1'), '\x7fELF', `${name}: not ELF`);
+  assert.equal(b[4], 1, `${name}: not ELFCLASS32`);
+  assert.equal(b.readUInt16LE(0x10), 2, `${name}: not ET_EXEC`);
+  assert.equal(b.readUInt16LE(0x12), 3, `${name}: not EM_386`);
+  const phoff = b.readUInt32LE(0x1c), phnum = b.readUInt16LE(0x2c);
+  for (let k = 0; k < phnum; k++) {
+    const type = b.readUInt32LE(phoff + 32 * k);
+    assert.ok(type !== PT_INTERP && type !== PT_DYNAMIC, `${name}: not static`);
+  }
+}
+
 test('each build kind has the ELF shape its name promises', () => {
   for (const name of guestBinaries()) {
+    if (name.endsWith('.i386') || name.endsWith('32.asm')) { checkElf32(name); continue; }
     const { bytes, elf } = readElf(name);
     assert.equal(elf.machine, 62, `${name}: not EM_X86_64`);
     const interp = elf.phdrs.some((p) => p.type === PT_INTERP);

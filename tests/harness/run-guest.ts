@@ -3,6 +3,7 @@
 
 import fs from 'node:fs';
 import os from 'node:os';
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Kernel, type KernelOptions } from '../../src/kernel/kernel.js';
 import { entryImage } from '../../src/kernel/arch/image.js';
@@ -51,4 +52,10 @@ export function runNative(path: string, args: string[] = []): { status: number; 
   const r = spawnSync(path, args, { env: Object.fromEntries(GUEST_ENV.map((e) => e.split('=') as [string, string])), encoding: 'latin1' });
   const sig = r.signal ? os.constants.signals[r.signal] : 0;
   return { status: r.status ?? 128 + sig, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Two outputs, compared line by line so that a failure names the first line that differs. */
+export function assertSameLines(got: string, want: string, what = 'ringside, then host'): void {
+  const a = got.split('\n'), b = want.split('\n');
+  for (let i = 0; i < Math.max(a.length, b.length); i++) assert.equal(a[i], b[i], `line ${i + 1} differs (${what})`);
 }

@@ -108,9 +108,9 @@ test('single-step: SYSRET that loads TF traps before the first user instruction;
   // instruction after SYSCALL (entry + 9: xor 2 bytes, mov 5, syscall 2).
   const viaSysret = runGuest(`${BIN}/sysret_probe.asm`, [], { traceSyscalls: true, sysretChecks: { ipRange: true, rfTf: false } }, setTf);
   assert.equal(viaSysret.status, 128 + 5);
-  assert.ok(viaSysret.log.some((l) => l.includes('SIGTRAP (#DB at 0x401009)')), viaSysret.log.join('\n'));
+  assert.ok(viaSysret.log.some((l) => l.includes('--- SIGTRAP {si_signo=SIGTRAP, si_code=TRAP_TRACE, si_addr=0x401009} ---')), viaSysret.log.join('\n'));
   // With it (Linux), IRET restores TF and the trap follows the first user instruction (inc, 2 bytes).
   const viaIret = runGuest(`${BIN}/sysret_probe.asm`, [], { traceSyscalls: true }, setTf);
   assert.equal(viaIret.status, 128 + 5);
-  assert.ok(viaIret.log.some((l) => l.includes('SIGTRAP (#DB at 0x40100b)')), viaIret.log.join('\n'));
+  assert.ok(viaIret.log.some((l) => l.includes('--- SIGTRAP {si_signo=SIGTRAP, si_code=TRAP_TRACE, si_addr=0x40100b} ---')), viaIret.log.join('\n'));
 });

@@ -19,6 +19,7 @@ import { defGroup } from './table.js';
 import { ea, raise, raiseNoCode } from '../operands.js';
 import { GP, NM, UD, CR0_EM, CR0_TS, CR4_OSFXSR } from '../regs.js';
 import { MXCSR_MASK } from './sse-state.js';
+import { fpuInit } from './x87-control.js';
 
 const IMG = new Uint8Array(512);
 const IMG_DV = new DataView(IMG.buffer);
@@ -138,4 +139,29 @@ const stmxcsr: Handler = (cpu, i) => { mxcsrCheck(cpu); cpu.mem.write32(ea(cpu, 
 
 for (const [ext, h] of [[0, fxsave], [1, fxrstor], [2, ldmxcsr], [3, stmxcsr]] as [number, Handler][]) {
   defGroup(MAP_0F | 0xae, ext, (i) => (i.mod !== 3 && i.pfx === 0 ? h : null));
+}
+
+/**
+ * The kernel's view of a task's FPU/SSE state (Linux's fpstate in the FXSAVE format): a copy of
+ * the 64-bit FXSAVE image, bytes 464-511 (left to software) zeroed. Used by the context switch
+ * and by the signal frame.
+ */
+export function fpuSave(cpu: Cpu): Uint8Array {
+  const n = fxsaveImage(cpu, true);
+  const out = new Uint8Array(512);
+  out.set(IMG.subarray(0, n));
+  return out;
+}
+
+/** Load a state saved by fpuSave (or read from a signal frame: the caller checks MXCSR first). */
+export function fpuRestore(cpu: Cpu, image: Uint8Array): void {
+  IMG.set(image.subarray(0, 512));
+  fxrstorImage(cpu, true);
+}
+
+/** The state after FNINIT and a default MXCSR, with the XMM registers cleared (Linux's init_fpstate). */
+export function fpuInitAll(cpu: Cpu): void {
+  fpuInit(cpu);
+  cpu.mxcsr = 0x1f80;
+  cpu.xmm.fill(0);
 }

@@ -26,3 +26,4 @@ import './bcd.js';
 import './xlat.js';
 import './far.js';
 import './x87.js';
+import './legacy32.js';

@@ -5,6 +5,7 @@ import type { Handler, Insn } from '../insn.js';
 import { BASE_NONE, BASE_RIP, MAP_0F } from '../insn.js';
 import type { Cpu } from '../cpu.js';
 import { def, defGroup } from './table.js';
+import { arpl } from './legacy32.js';
 import { ea, getReg, setReg, readRm, writeRm, readMem, writeMem, canonical, setR32 } from '../operands.js';
 
 const TWO32 = 4294967296;
@@ -158,7 +159,8 @@ def(MAP_0F | 0xb7, (i) => (wide(i) && i.mod !== 3 ? movzx16m : movzx16));
 def(MAP_0F | 0xbe, (i) => (i.osz === 8 && i.mod !== 3 ? movsx8m64 : movsx8));
 def(MAP_0F | 0xbf, () => movsx16);
 // 63: MOVSXD in 64-bit mode (without REX.W it moves 32 bits); ARPL outside it (not modelled: #UD).
-def(0x63, (i) => (i.codeSize !== 8 ? null : i.osz !== 8 ? movsxd : i.mod === 3 ? movsxdr64 : movsxdm64));
+// Outside 64-bit mode 63 is ARPL (legacy32.ts).
+def(0x63, (i) => (i.codeSize !== 8 ? arpl : i.osz !== 8 ? movsxd : i.mod === 3 ? movsxdr64 : movsxdm64));
 
 // --- XCHG. With a memory operand it is locked whatever the prefix (SDM Vol. 2 XCHG).
 const xchgRm: Handler = (cpu, i) => {

@@ -4,9 +4,9 @@
 
 import { PT_REGS_OFFSETS, PT_REGS_SIZE } from '../entry/ptregs.js';
 import { __KERNEL_CS, __KERNEL_DS, __USER_CS, __USER_DS, __USER32_CS, TSS_sp0, TSS_sp2 } from './layout.js';
-import { PCPU_TSS, PCPU_USER_RSP_SCRATCH, PCPU_TOP_OF_STACK, PCPU_CURRENT_TASK, PCPU_PREEMPT_COUNT } from './percpu.js';
+import { PCPU_TSS, PCPU_USER_RSP_SCRATCH, PCPU_TOP_OF_STACK, PCPU_CURRENT_TASK, PCPU_PREEMPT_COUNT, PCPU_EVENT_COUNT } from './percpu.js';
 import { ENOSYS } from '../errno.js';
-import { MSR_GS_BASE, RF, TF } from '../../cpu/regs.js';
+import { MSR_GS_BASE, RF, TF, NT, AC, FIXED1 } from '../../cpu/regs.js';
 import { THREAD_SIZE } from './layout.js';
 import { TI_flags, TI_syscall_work, SYSCALL_WORK_ENTER, EXIT_TO_USER_MODE_WORK } from '../entry/thread-info.js';
 
@@ -17,11 +17,12 @@ export function asmOffsets(): [string, number | bigint][] {
   out.push(['__KERNEL_CS', __KERNEL_CS], ['__KERNEL_DS', __KERNEL_DS], ['__USER_CS', __USER_CS], ['__USER_DS', __USER_DS], ['__USER32_CS', __USER32_CS]);
   out.push(['TSS_sp0', TSS_sp0], ['TSS_sp2', TSS_sp2]);
   out.push(['PCPU_TSS', PCPU_TSS], ['PCPU_USER_RSP_SCRATCH', PCPU_USER_RSP_SCRATCH], ['PCPU_TOP_OF_STACK', PCPU_TOP_OF_STACK]);
-  out.push(['PCPU_CURRENT_TASK', PCPU_CURRENT_TASK], ['PCPU_PREEMPT_COUNT', PCPU_PREEMPT_COUNT]);
+  out.push(['PCPU_CURRENT_TASK', PCPU_CURRENT_TASK], ['PCPU_PREEMPT_COUNT', PCPU_PREEMPT_COUNT], ['PCPU_EVENT_COUNT', PCPU_EVENT_COUNT]);
   out.push(['ENOSYS', ENOSYS]);
   out.push(['THREAD_SIZE', THREAD_SIZE], ['TI_flags', TI_flags], ['TI_syscall_work', TI_syscall_work]);
   out.push(['SYSCALL_WORK_ENTER', SYSCALL_WORK_ENTER], ['EXIT_TO_USER_MODE_WORK', EXIT_TO_USER_MODE_WORK]);
   out.push(['X86_EFLAGS_RF', RF], ['X86_EFLAGS_TF', TF]);
+  out.push(['X86_EFLAGS_NT', NT], ['X86_EFLAGS_AC', AC], ['X86_EFLAGS_FIXED', FIXED1]);
   out.push(['MSR_GS_BASE', MSR_GS_BASE]);
   return out;
 }

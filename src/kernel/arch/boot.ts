@@ -202,6 +202,9 @@ export function bootCpu(cpu: Cpu, ks: KernelSpace): number[] {
     const ist = v === 8 ? IST_DF : v === 2 ? IST_NMI : v === 18 ? IST_MCE : 0;
     writeGate(w, ks.idt, v, target, __KERNEL_CS, 0xe, dpl, ist);
   }
+  // IA32_SYSCALL_VECTOR: INT 0x80 from user mode is the i386 system call (Linux 6.7+: an
+  // interrupt gate, DPL 3, to asm_int80_emulation; it replaced the device vector here).
+  writeGate(w, ks.idt, 0x80, ks.symbol('asm_int80_emulation'), __KERNEL_CS, 0xe, 3, 0);
   cpu.idtBase = ks.idt;
   cpu.idtLimit = 256 * 16 - 1;
 
@@ -209,8 +212,13 @@ export function bootCpu(cpu: Cpu, ks: KernelSpace): number[] {
   cpu.starLo = 0;
   cpu.starHi = ((__USER32_CS << 16) | __KERNEL_CS) | 0;
   cpu.lstar = ks.symbol('entry_SYSCALL_64');
-  cpu.cstar = ks.symbol('entry_SYSCALL32_ignore');
-  cpu.sysenterCs = 0; // no 32-bit emulation yet: SYSENTER raises #GP, as Linux sets it up then
+  // IA32 emulation (syscall_init()): SYSCALL from compatibility mode enters at CSTAR (AMD; on
+  // Intel it is #UD), SYSENTER at SYSENTER_EIP (Intel; #UD on AMD in long mode). SYSENTER_ESP
+  // is a small entry stack: entry_SYSENTER_compat switches to the task stack before any push.
+  cpu.cstar = ks.symbol('entry_SYSCALL_compat');
+  cpu.sysenterCs = __KERNEL_CS;
+  cpu.sysenterEsp = ks.allocStack(4096).top;
+  cpu.sysenterEip = ks.symbol('entry_SYSENTER_compat');
   // The kernel starts with almost every flag clear; the C code turns interrupts back on.
   cpu.fmask = CF | PF | AF | ZF | SF | TF | IF | DF | OF | IOPL | NT | RF | AC | ID;
   // In the kernel GS is the per-CPU area; the user's GS base waits in KERNEL_GS_BASE.

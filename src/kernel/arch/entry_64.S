@@ -19,47 +19,7 @@
 /* Per-CPU variables: GS points at this CPU's area once SWAPGS has run in kernel mode. */
 #define PER_CPU_VAR(off)	%gs:(off)
 
-/*
- * Push the general registers in pt_regs order, from rdi (highest) down to r15 (lowest).
- * The caller has pushed orig_ax and the hardware frame above them.
- */
-.macro PUSH_REGS rax=%rax
-	pushq	%rdi			/* pt_regs->di */
-	pushq	%rsi			/* pt_regs->si */
-	pushq	%rdx			/* pt_regs->dx */
-	pushq	%rcx			/* pt_regs->cx */
-	pushq	\rax			/* pt_regs->ax */
-	pushq	%r8			/* pt_regs->r8 */
-	pushq	%r9			/* pt_regs->r9 */
-	pushq	%r10			/* pt_regs->r10 */
-	pushq	%r11			/* pt_regs->r11 */
-	pushq	%rbx			/* pt_regs->bx */
-	pushq	%rbp			/* pt_regs->bp */
-	pushq	%r12			/* pt_regs->r12 */
-	pushq	%r13			/* pt_regs->r13 */
-	pushq	%r14			/* pt_regs->r14 */
-	pushq	%r15			/* pt_regs->r15 */
-.endm
-
-/*
- * Zero the registers the TypeScript side does not need, so that no user value lives on in a
- * register across the kernel (Linux does this against speculative use of user values).
- * rdi and rsi are loaded with arguments right after.
- */
-.macro CLEAR_REGS
-	xorl	%edx, %edx
-	xorl	%ecx, %ecx
-	xorl	%r8d, %r8d
-	xorl	%r9d, %r9d
-	xorl	%r10d, %r10d
-	xorl	%r11d, %r11d
-	xorl	%ebx, %ebx
-	xorl	%ebp, %ebp
-	xorl	%r12d, %r12d
-	xorl	%r13d, %r13d
-	xorl	%r14d, %r14d
-	xorl	%r15d, %r15d
-.endm
+#include "calling.h"
 
 .macro POP_REGS pop_rdi=1
 	popq	%r15
@@ -79,6 +39,27 @@
 	.if \pop_rdi
 	popq	%rdi
 	.endif
+.endm
+
+/*
+ * KRSEQ start, end, restart: declare [start, end) a kernel restartable sequence. When an interrupt
+ * or NMI that arrived with its IP in the range returns to kernel mode, the IP is moved to
+ * `restart` first (src/kernel/entry/krseq.ts), before the preemption point, so the sequence runs
+ * again from the top instead of resuming with state it read before it was interrupted. The
+ * sequence must commit with its last instruction (the one just before `end`) and have no
+ * effect before that which a rerun would repeat wrongly.
+ *
+ * The ranges go to their own section, next to the code as Linux's exception tables are, and the
+ * boot code sorts them (src/kernel/arch/krseq-table.ts). A table, and not a marker prefix on the
+ * instructions: an "empty" REX prefix (0x40) is not a no-op - it turns byte registers 4-7 from
+ * AH/CH/DH/BH into SPL/BPL/SIL/DIL - and ordinary code already carries it (movb %sil, %al is
+ * 40 88 f0). tests/cpu/rex40-marker.test.ts shows both failures.
+ */
+.macro KRSEQ start, end, restart
+	.pushsection __krseq_table, "a"
+	.balign 8
+	.quad	\start, \end, \restart		/* struct krseq_entry { start, end, restart } */
+	.popsection
 .endm
 
 	.text
@@ -588,3 +569,39 @@ kthread_spin_loop:
 2:	call	kthread_exit				/* does not return */
 	ud2
 	.size	kthread_spin, . - kthread_spin
+
+/*
+ * kthread_count_events: a kernel thread that counts its rounds in its own counter and in this
+ * CPU's event counter (PCPU_EVENT_COUNT), which interrupt and NMI handlers also count into.
+ * Started like kthread_spin, with interrupts enabled:
+ *   rbx  address of its own counter (only this thread writes it)
+ *   r12  number of rounds
+ *
+ * The per-CPU update is a load, an add and a store: a stand-in for any per-CPU update that takes
+ * more than one instruction (a single `incq %gs:` is interrupt-safe by itself). An interrupt
+ * between the load and the store that counts into the same variable, or a preemption there that
+ * lets another thread count, would be overwritten by the stale value - unless the sequence is
+ * restarted from the load, which the KRSEQ entry below asks for. --kernel-rseq=off shows the
+ * torn count.
+ */
+	.globl	kthread_count_events
+	.type	kthread_count_events, @function
+kthread_count_events:
+	sti
+	.globl	kthread_count_events_loop
+kthread_count_events_loop:
+	incq	(%rbx)					/* this thread's own count */
+	.globl	kthread_count_events_seq
+kthread_count_events_seq:
+	movq	PER_CPU_VAR(PCPU_EVENT_COUNT), %rax	/* read this CPU's count... */
+	addq	$1, %rax
+	movq	%rax, PER_CPU_VAR(PCPU_EVENT_COUNT)	/* ...commit: the last instruction of the range */
+	.globl	kthread_count_events_seq_end
+kthread_count_events_seq_end:
+	KRSEQ	kthread_count_events_seq, kthread_count_events_seq_end, kthread_count_events_seq
+	decq	%r12
+	jnz	kthread_count_events_loop
+	cli
+	call	kthread_exit				/* does not return */
+	ud2
+	.size	kthread_count_events, . - kthread_count_events

@@ -35,6 +35,10 @@ export const FIXED_NATIVES = [
   'syscall_return_slowpath',
   '__x64_sys_ni_syscall',
   'kthread_exit',
+  // The 32-bit entries (entry_64_compat.S → src/kernel/entry/syscall32.ts).
+  'do_int80_emulation',
+  'do_SYSENTER_32',
+  'do_fast_syscall_32',
 ] as const;
 
 /**

@@ -47,6 +47,9 @@ export class EntryChecker {
       [s('entry_SYSCALL_64_fast_sysret'), s('entry_SYSCALL_64_fast_sysret') + 6],
       [s('entry_SYSRETQ_split_unsafe_stack'), s('entry_SYSRETQ_split_end')],
       [s('entry_SYSCALL32_ignore'), s('entry_SYSCALL32_ignore') + 8],
+      // The 32-bit SYSCALL entry and the SYSRETL exit (entry_64_compat.S).
+      [s('entry_SYSCALL_compat'), s('entry_SYSCALL_compat_safe_stack')],
+      [s('entry_SYSRETL_compat_unsafe_stack'), s('entry_SYSRETL_compat_end')],
     ];
     // Where SYSRET paths have just loaded the user's RSP, and how far below the stack top the
     // kernel RSP was one instruction earlier (orig_ax slot: 48; the fast path's pt_regs base: 168).
@@ -54,6 +57,7 @@ export class EntryChecker {
       [s('entry_SYSRETQ_unsafe_stack'), PT_REGS_SIZE - 120],
       [s('entry_SYSRETQ_split_unsafe_stack'), PT_REGS_SIZE - 120],
       [s('entry_SYSCALL_64_fast_sysret'), PT_REGS_SIZE],
+      [s('entry_SYSRETL_compat_unsafe_stack'), PT_REGS_SIZE - 120],
     ]);
   }
 
@@ -104,7 +108,7 @@ export class EntryChecker {
     if (how === 'IRET') {
       const top = this.lastRsp + 40;
       if (top !== t.kstackTop && !k.istTops.includes(top)) this.fail(cpu, `IRET from rsp 0x${BigInt.asUintN(64, BigInt(this.lastRsp)).toString(16)}, not the top of a kernel stack`);
-    } else if (how === 'SYSRET') {
+    } else if (how === 'SYSRET' || how === 'SYSRETL') {
       const top = this.rspBeforeSysretSwitch;
       if (top !== t.kstackTop) this.fail(cpu, 'SYSRET with the kernel stack not back at its top');
     }

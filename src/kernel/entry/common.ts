@@ -30,6 +30,8 @@ export function exitToUserMode(k: Kernel, t: Task, done: () => void): void {
     let flags = k.tif(t);
     if ((flags & EXIT_TO_USER_MODE_WORK) === 0) break;
     k.workRounds++;
+    const e = k.entries.current;
+    if (e) e.exitWork = (e.exitWork ?? 0) | (flags & EXIT_TO_USER_MODE_WORK);
     // local_irq_enable_exit_to_user(): interrupts that came due may set more work.
     k.irqWindow();
     flags = k.tif(t);
@@ -62,31 +64,62 @@ export function exitToUserMode(k: Kernel, t: Task, done: () => void): void {
 
 /**
  * A hook run on system-call entry or exit when its SYSCALL_WORK bit is set in the task's
- * thread_info (ptrace, seccomp and audit attach here). On entry it may return a replacement
- * number: -1 skips the call (ax keeps what the hook or the entry code stored).
+ * thread_info (ptrace, seccomp and audit attach here), in the order of k.syscallWorkHooks
+ * (Linux's: ptrace's entry stop, then seccomp). On entry it may return a replacement number:
+ * -1 skips the call (ax keeps what the hook or the entry code stored).
+ *
+ * A hook that must stop the task (a ptrace syscall stop) uses the continuation forms instead:
+ * it calls `next` exactly once, at once or when the task is continued (after parking it with
+ * k.sched.stopCurrent(() => next(nr))); the system call goes on from there.
  */
 export interface SyscallWorkHook {
   bit: number;
   enter?(k: Kernel, t: Task, nr: number): number;
   exit?(k: Kernel, t: Task, nr: number): void;
+  /** `next(nr)` goes on to the later hooks with nr (even -1: ptrace's entry stop skips nothing itself); `next(-1, true)` skips the call. */
+  enterStop?(k: Kernel, t: Task, nr: number, next: (nr: number, skip?: boolean) => void): void;
+  exitStop?(k: Kernel, t: Task, nr: number, next: () => void): void;
 }
 
-/** syscall_enter_from_user_mode_work(): run the entry hooks whose bits are set. */
-export function syscallEnterWork(k: Kernel, t: Task, nr: number): number {
-  const work = k.syscallWork(t);
-  if (work === 0) return nr;
-  for (const h of k.syscallWorkHooks) {
-    if ((work & (1 << h.bit)) !== 0 && h.enter) {
-      nr = h.enter(k, t, nr);
-      if (nr === -1) break;
+/**
+ * syscall_enter_from_user_mode_work(): run the entry hooks whose bits are set (each bit is read
+ * again before its hook: an earlier hook may have changed them), then `next` with the number
+ * to dispatch (-1: skip).
+ */
+export function syscallEnterWork(k: Kernel, t: Task, nr: number, next: (nr: number) => void): void {
+  if (k.syscallWork(t) === 0) { next(nr); return; }
+  const hooks = k.syscallWorkHooks;
+  const from = (i: number, n: number): void => {
+    for (; i < hooks.length; i++) {
+      const h = hooks[i];
+      if ((k.syscallWork(t) & (1 << h.bit)) === 0) continue;
+      if (h.enterStop) {
+        const at = i;
+        h.enterStop(k, t, n, (m, skip) => (skip ? next(-1) : from(at + 1, m)));
+        return;
+      }
+      if (h.enter) {
+        n = h.enter(k, t, n);
+        if (n === -1) { next(-1); return; }
+      }
     }
-  }
-  return nr;
+    next(n);
+  };
+  from(0, nr);
 }
 
-/** syscall_exit_work(): the exit hooks, before the exit-to-user loop. */
-export function syscallExitWork(k: Kernel, t: Task, nr: number): void {
-  const work = k.syscallWork(t);
-  if (work === 0) return;
-  for (const h of k.syscallWorkHooks) if ((work & (1 << h.bit)) !== 0 && h.exit) h.exit(k, t, nr);
+/** syscall_exit_work(): the exit hooks, before the exit-to-user loop; then `next`. */
+export function syscallExitWork(k: Kernel, t: Task, nr: number, next: () => void): void {
+  if (k.syscallWork(t) === 0) { next(); return; }
+  const hooks = k.syscallWorkHooks;
+  const from = (i: number): void => {
+    for (; i < hooks.length; i++) {
+      const h = hooks[i];
+      if ((k.syscallWork(t) & (1 << h.bit)) === 0) continue;
+      if (h.exitStop) { const at = i; h.exitStop(k, t, nr, () => from(at + 1)); return; }
+      h.exit?.(k, t, nr);
+    }
+    next();
+  };
+  from(0);
 }

@@ -3,17 +3,26 @@
 // rdi = &pt_regs, rsi = error code, rdx = vector.
 //
 // From user mode: a page fault inside a mapping is demand paging (map and retry); anything else
-// is a signal to the task. Until signal delivery exists the default action applies: the task is
-// killed by the signal (status 128+sig, as a shell reports it). From kernel mode: a bug, reported
-// as a kernel panic with the faulting address named — never an emulator crash.
+// becomes a synchronous signal with the siginfo Linux gives it (arch/x86/kernel/traps.c,
+// arch/x86/mm/fault.c), forced so that it cannot be blocked or ignored, and taken on the way
+// back to user mode. From kernel mode: a bug, reported as a kernel panic with the faulting
+// address named — never an emulator crash.
 
 import type { Kernel } from '../kernel.js';
+import type { Task } from '../process/task.js';
 import { RDI, RSI, RDX, PFEC_W, PFEC_I, PFEC_P, IF } from '../../cpu/regs.js';
 import { TIF_NEED_RESCHED } from './thread-info.js';
 import { exitToUserMode } from './common.js';
-import { exitGroup } from '../process/exit.js';
+import { forceSig } from '../signal/send.js';
+import { itimerTick } from '../signal/timers.js';
+import {
+  SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPN, FPE_INTDIV, FPE_FLTDIV, FPE_FLTOVF, FPE_FLTUND, FPE_FLTRES,
+  FPE_FLTINV, TRAP_TRACE, BUS_ADRALN, type SigInfo,
+} from '../signal/siginfo.js';
 import { LOCAL_TIMER_VECTOR } from '../sched/scheduler.js';
 import { INJECT_VECTOR } from '../debug/inject.js';
+import { isVsyscallAddr, emulateVsyscall } from '../vdso/vsyscall.js';
+import { krseqFixup, countPerCpuEvent } from './krseq.js';
 import { SIGSEGV, SIGFPE, SIGILL, SIGTRAP, SIGBUS, signalName } from '../signal/signals.js';
 
 const SIGNAL_FOR_VECTOR: Record<number, number> = {
@@ -31,6 +40,9 @@ export function excHandler(k: Kernel, name: string): void {
   if (vector === 2) {
     // NMI (paranoid entry, NMI stack): counted; nothing to do, and no exit work on its way out.
     k.nmis++;
+    countPerCpuEvent(k);
+    // An NMI can land inside a kernel restartable sequence like any interrupt (entry/krseq.ts).
+    if ((regs.lo('cs') & 3) === 0) krseqFixup(k, regs, 'nmi');
     return;
   }
   let fromUser = (regs.lo('cs') & 3) === 3;
@@ -54,17 +66,60 @@ export function excHandler(k: Kernel, name: string): void {
     const addr = cpu.cr2;
     const write = (errorCode & PFEC_W) !== 0;
     const exec = (errorCode & PFEC_I) !== 0;
+    // A call into the vsyscall page (do_user_addr_fault checks it before any VMA lookup).
+    if (isVsyscallAddr(addr) && emulateVsyscall(k, t, errorCode, addr)) {
+      exitToUserMode(k, t, () => {});
+      return;
+    }
     if ((errorCode & PFEC_P) === 0 && t.mm.handleFault(addr, write, exec)) {
       exitToUserMode(k, t, () => {});
       return;
     }
   }
   const sig = SIGNAL_FOR_VECTOR[vector] ?? SIGSEGV;
-  if (k.opts.traceSyscalls || k.opts.traceEntries) {
+  // thread.trap_nr / error_code / cr2: the signal frame's sigcontext reports them.
+  t.trapNr = vector;
+  t.errorCode = errorCode >= 0 && (vector >= 10 && vector <= 14 || vector === 17 || vector === 8) ? errorCode : 0;
+  if (vector === 14) t.faultAddr = cpu.cr2;
+  if (k.opts.traceEntries) {
     k.opts.log(`--- ${signalName(sig)} (${k.describeVector(vector)} at 0x${BigInt.asUintN(64, BigInt(ip)).toString(16)}${vector === 14 ? `, addr 0x${BigInt.asUintN(64, BigInt(cpu.cr2)).toString(16)}` : ''}) ---`);
-    k.opts.log(`+++ killed by ${signalName(sig)} +++`);
   }
-  exitGroup(k, t, sig);
+  forceSig(k, t, faultInfo(k, t, vector, sig, ip, errorCode));
+  exitToUserMode(k, t, () => {});
+}
+
+/** The siginfo Linux's trap handlers give each exception taken in user mode. */
+function faultInfo(k: Kernel, t: Task, vector: number, sig: number, ip: number, errorCode: number): SigInfo {
+  const info = (code: number, addr?: number): SigInfo => ({ signo: sig, errno: 0, code, addr, pid: 0, uid: 0 });
+  switch (vector) {
+    case 0: return info(FPE_INTDIV, ip);            // do_error_trap(..., FPE_INTDIV, error_get_trap_addr)
+    case 1: return info(TRAP_TRACE, ip);            // exc_debug_user: DR6.BS → TRAP_TRACE, si_addr = ip
+    case 6: return info(ILL_ILLOPN, ip);            // exc_invalid_op
+    case 14: {
+      // Inside a mapping the access was refused by its protection (access_error: SEGV_ACCERR);
+      // outside every mapping it is SEGV_MAPERR (bad_area_nosemaphore).
+      const addr = k.cpu.cr2;
+      return info(t.mm.find(addr) ? SEGV_ACCERR : SEGV_MAPERR, addr);
+    }
+    case 16: return info(x87Code(k.cpu.fpSw, k.cpu.fpCw), ip);
+    case 19: return info(simdCode(k.cpu.mxcsr), ip);
+    case 17: return info(BUS_ADRALN, 0);
+    default: return info(SI_KERNEL);                // force_sig(): #GP, #NP, #SS, #BR, #OF, INT3 (SIGTRAP)
+  }
+}
+
+/** fpu__exception_code(): the first unmasked x87 exception, in Linux's order. */
+function x87Code(sw: number, cw: number): number {
+  const err = sw & ~cw & 0x3f;
+  if (err & 0x01) return FPE_FLTINV;
+  if (err & 0x04) return FPE_FLTDIV;
+  if (err & 0x08) return FPE_FLTOVF;
+  if (err & 0x12) return FPE_FLTUND;
+  if (err & 0x20) return FPE_FLTRES;
+  return 0;
+}
+function simdCode(mxcsr: number): number {
+  return x87Code(mxcsr & 0x3f, (mxcsr >> 7) & 0x3f);
 }
 
 /**
@@ -79,9 +134,16 @@ export function commonInterrupt(k: Kernel): void {
   const fromUser = (regs.lo('cs') & 3) === 3;
   const t = k.current!;
   if (fromUser) k.contextTracking.userExit(t);
-  if (vector === LOCAL_TIMER_VECTOR) k.sched.tick();
+  if (vector === LOCAL_TIMER_VECTOR) {
+    k.sched.tick();
+    if (!t.kernelThread) itimerTick(k, t, fromUser, k.sched.tickCycles * 1e9 / k.opts.cpuHz);
+  }
   else if (vector === INJECT_VECTOR) k.injectedIrqs++;
+  countPerCpuEvent(k);
   if (fromUser) { exitToUserMode(k, t, () => {}); return; }
+  // Restart an interrupted kernel restartable sequence before the preemption point below: the
+  // task may be switched out here, and another could then update the same per-CPU state.
+  krseqFixup(k, regs, 'irq');
   // irqentry_exit() to kernel mode: preempt when nothing forbids it — preempt_count zero and
   // the interrupted code had interrupts enabled (preempt_schedule_irq). The interrupted frame
   // stays on this task's stack and is returned to by IRET when the task runs again.

@@ -3,6 +3,8 @@
 // guest memory through PtRegs (rule 4 of the design).
 
 import type { Cpu } from '../../cpu/cpu.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../process/task.js';
 
 export const PT_REGS_OFFSETS = {
   r15: 0, r14: 8, r13: 16, r12: 24, rbp: 32, rbx: 40, r11: 48, r10: 56, r9: 64, r8: 72,
@@ -43,4 +45,9 @@ export class PtRegs {
   setBig(name: PtRegName, v: bigint): void {
     this.set(name, Number(v & 0xffffffffn) | 0, Number((v >> 32n) & 0xffffffffn) | 0);
   }
+}
+
+/** The user-mode register frame of a task: every entry from user mode builds it at the stack top. */
+export function userRegs(k: Kernel, t: Task): PtRegs {
+  return new PtRegs(k.cpu, t.kstackTop - PT_REGS_SIZE);
 }

@@ -6,13 +6,14 @@
 import type { Kernel } from '../kernel.js';
 import type { PtRegs } from './ptregs.js';
 import { RAX, RDI, RSI, RF, TF } from '../../cpu/regs.js';
-import { ENOSYS, EINTR } from '../errno.js';
-import { signalPending } from '../signal/send.js';
+import { ENOSYS, ERESTARTSYS } from '../errno.js';
+import { signalPending, fatalSignalPending } from '../signal/send.js';
 import { __USER_CS, __USER_DS, TASK_SIZE_MAX } from '../arch/layout.js';
 import { SYSCALL_64, NR_syscalls_64 } from '../syscalls/generated/syscall_64.js';
-import { syscallHandler, type SyscallFn } from '../syscalls/registry.js';
-import { formatSyscall } from '../../trace/syscall-format.js';
-import { BLOCKED } from '../sched/wait.js';
+import { syscallHandler, KEEP_AX, type SyscallFn } from '../syscalls/registry.js';
+import { formatCall, formatResult, DECODE_AT_ENTRY } from '../../trace/syscall-format.js';
+import { traceCall, traceKilledCall, traceMode64, traceSyscallEntered, traceSyscallDone } from '../../trace/strace-log.js';
+import { BLOCKED, type Sleep } from '../sched/wait.js';
 import { exitToUserMode, syscallEnterWork, syscallExitWork } from './common.js';
 import { PT_REGS_SIZE } from './ptregs.js';
 import type { Task } from '../process/task.js';
@@ -71,13 +72,21 @@ function syscallSlowPath(k: Kernel, decide: boolean): void {
   // enter_from_user_mode(): context tracking first, then the system call proper.
   k.contextTracking.userExit(t);
   k.charge('do_syscall_64');
+  // strace sees the call at its syscall-entry stop, before seccomp: a task that dies in the entry
+  // work (a seccomp kill) still gets its "name(args) = ?" line (written by doExit).
+  if (k.opts.traceSyscalls) traceSyscallEntered(t, syscallName(nr), [regs.num('rdi'), regs.num('rsi'), regs.num('rdx'), regs.num('r10'), regs.num('r8'), regs.num('r9')]);
   // syscall_enter_from_user_mode_work(): tracing hooks may change or skip the call, and the
   // arguments (they live in pt_regs, so they are read after the hooks ran).
-  const work = syscallEnterWork(k, t, nr);
-  const args = [regs.num('rdi'), regs.num('rsi'), regs.num('rdx'), regs.num('r10'), regs.num('r8'), regs.num('r9')];
-  const ret = work === nr ? dispatch(k, t, nr, args) : work === -1 ? null : dispatch(k, t, work, args);
-  if (ret === BLOCKED) { sleepInSyscall(k, t, nr, args, decide); return; }
-  completeSyscall(k, t, nr, args, ret, decide);
+  syscallEnterWork(k, t, nr, (work) => {
+    if (t.state === 'zombie' || t.state === 'dead') return; // killed while stopped at entry
+    regs.base = t.kstackTop - PT_REGS_SIZE;
+    const args = [regs.num('rdi'), regs.num('rsi'), regs.num('rdx'), regs.num('r10'), regs.num('r8'), regs.num('r9')];
+    // strace decodes some calls as they are entered (execve's memory is replaced, exit never returns).
+    const entry = k.opts.traceSyscalls ? traceEntry(k, t, work === -1 ? nr : work, args) : null;
+    const ret = work === -1 ? null : dispatch(k, t, work, args);
+    if (ret === BLOCKED) { sleepInSyscall(k, t, (r) => completeSyscall(k, t, work, args, r, decide, entry)); return; }
+    completeSyscall(k, t, work === -1 ? nr : work, args, ret === KEEP_AX ? null : ret, decide, entry);
+  });
 }
 
 function dispatch(k: Kernel, t: Task, nr: number, a: number[]): number | null {
@@ -94,47 +103,80 @@ function dispatch(k: Kernel, t: Task, nr: number, a: number[]): number | null {
   return nr === -1 ? null : -ENOSYS;
 }
 
-/** The handler went to sleep (wait.ts): park the task; finish the call when it is woken. */
-function sleepInSyscall(k: Kernel, t: Task, nr: number, args: number[], decide: boolean): void {
+/**
+ * The handler went to sleep (wait.ts): park the task and finish the call when it is woken — or
+ * at once, if a signal that ends this kind of sleep is already pending (the check Linux makes
+ * before schedule()). Woken, the handler's retry runs first: a call whose condition came true
+ * completes even if a signal arrived too; otherwise the signal ends it with the sleep's result
+ * (-ERESTARTSYS unless the call chose another), which the exit work turns into a restart or EINTR.
+ */
+export function sleepInSyscall(k: Kernel, t: Task, finish: (r: number) => void): void {
   const s = t.sleep!;
-  const again = (): void => {
-    // A signal ends an interruptible sleep: the call fails with EINTR (restart semantics
-    // arrive with the signals issue).
-    const r = signalPending(t) ? -EINTR : s.retry();
-    if (r === BLOCKED) { sleepInSyscall(k, t, nr, args, decide); return; }
-    completeSyscall(k, t, nr, args, r, decide);
-  };
-  k.sched.sleepCurrent(s, again);
+  if (interrupted(t, s)) { finish(signalResult(t, s)); return; }
+  k.sched.sleepCurrent(s, () => {
+    const r = s.retry();
+    if (r !== BLOCKED) { finish(r); return; }
+    sleepInSyscall(k, t, finish);
+  });
+}
+
+function interrupted(t: Task, s: Sleep): boolean {
+  return s.onSignal === 'killable' ? fatalSignalPending(t) : signalPending(t);
+}
+
+function signalResult(t: Task, s: Sleep): number {
+  t.sleep = null;
+  const on = s.onSignal;
+  return on === undefined || on === 'killable' ? -ERESTARTSYS : typeof on === 'number' ? on : on();
+}
+
+function syscallName(nr: number): string {
+  return (nr >>> 0) < NR_syscalls_64 ? NAMES[nr] || `syscall_${nr}` : `syscall_${nr}`;
+}
+
+/** The call text of a call decoded at entry (DECODE_AT_ENTRY); exit and exit_group are logged now. */
+function traceEntry(k: Kernel, t: Task, nr: number, args: number[]): string | null {
+  const name = syscallName(nr);
+  if (!DECODE_AT_ENTRY.has(name)) return null;
+  const call = formatCall(name, args, 0, t, k.regs.num('rsp'));
+  if (name === 'exit' || name === 'exit_group') { traceSyscallDone(t); traceCall(k, t, call, '?'); }
+  return call;
 }
 
 /** Store the result, run the exit work, and decide between SYSRET and IRET. */
-function completeSyscall(k: Kernel, t: Task, nr: number, a: number[], ret: number | null, decide: boolean): void {
+function completeSyscall(k: Kernel, t: Task, nr: number, a: number[], ret: number | null, decide: boolean, entry: string | null = null): void {
   if (t.state === 'zombie' || t.state === 'dead') return; // exit() does not return
   const regs = k.regs;
   regs.base = t.kstackTop - PT_REGS_SIZE;
   if (ret !== null) regs.set('rax', ret | 0, Math.floor(ret / TWO32) | 0);
   if (k.opts.traceSyscalls) {
-    const name = (nr >>> 0) < NR_syscalls_64 ? NAMES[nr] || `syscall_${nr}` : `syscall_${nr}`;
-    k.opts.log(formatSyscall(name, a, ret ?? -ENOSYS, t));
+    traceSyscallDone(t);
+    const name = syscallName(nr);
+    const r = ret ?? regs.num('rax');
+    const call = entry ?? formatCall(name, a, r, t);
+    traceMode64(k, t);
+    // A fatal signal ends the task before its syscall-exit stop: strace never sees the result.
+    if (fatalSignalPending(t)) traceKilledCall(k, t, call);
+    else traceCall(k, t, call, formatResult(name, r, a, t));
   }
   // The handler ran with interrupts enabled (syscall_enter_from_user_mode turns them on): a
   // tick that came due meanwhile is taken now, before syscall_exit_to_user_mode disables them.
   k.irqWindow();
-  syscallExitWork(k, t, nr);
-  exitToUserMode(k, t, () => {
+  syscallExitWork(k, t, nr, () => exitToUserMode(k, t, () => {
     regs.base = t.kstackTop - PT_REGS_SIZE;
     // The checks cost what Linux's test sequence does; a kernel without them pays nothing.
     // Split tables: the assembly decides (and pays in instructions); the same conditions, with
     // 2015's canonical test, name the reason in the trace.
     if (decide && k.opts.sysretChecks.mode !== 'never') k.charge('sysret_checks');
-    const reason = decide ? sysretRefusal(regs, k.opts.sysretChecks) : sysretRefusal(regs, { ipRange: false, rfTf: true, canonical2015: true });
+    let reason = decide ? sysretRefusal(regs, k.opts.sysretChecks) : sysretRefusal(regs, { ipRange: false, rfTf: true, canonical2015: true });
+    if (t.forceIret !== null) { reason ??= t.forceIret; t.forceIret = null; }
     if (k.entries.current) k.entries.current.iretReason = reason;
     if (reason !== null && k.opts.stats) Stats.bump(k.stats.iretReasons, reason);
     if (decide) {
       k.cpu.lo[RAX] = reason === null ? 1 : 0;
       k.cpu.hi[RAX] = 0;
     }
-  });
+  }));
 }
 
 /**
@@ -154,20 +196,13 @@ export function fastSyscall(k: Kernel, entry: string): () => void {
     if (k.opts.stats) Stats.bump(k.stats.syscalls, nameOf);
     const finish = (ret: number): void => {
       if (t.state === 'zombie' || t.state === 'dead') return;
-      if (k.opts.traceSyscalls) k.opts.log(formatSyscall(nameOf, args, ret, t));
+      if (k.opts.traceSyscalls) traceCall(k, t, formatCall(nameOf, args, ret, t), formatResult(nameOf, ret, args, t));
       cpu.lo[RAX] = ret | 0;
       cpu.hi[RAX] = Math.floor(ret / TWO32) | 0;
     };
     const first = fn ? fn(k, t, args[0], args[1], args[2], args[3], args[4], args[5]) : -ENOSYS;
     if (first !== BLOCKED) { finish(first); return; }
-    const park = (): void => {
-      const s = t.sleep!;
-      k.sched.sleepCurrent(s, () => {
-        const r = signalPending(t) ? -EINTR : s.retry();
-        if (r === BLOCKED) park(); else finish(r);
-      });
-    };
-    park();
+    sleepInSyscall(k, t, finish);
   };
 }
 

@@ -11,7 +11,24 @@ import type { WaitQueue } from '../sched/wait.js';
 import { defineSyscall } from '../syscalls/registry.js';
 import { O_PATH, POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLWRBAND } from './file.js';
 import { CLOCK_MONOTONIC } from '../time/clock.js';
-import { EBADF, EFAULT, EINVAL } from '../errno.js';
+import { EBADF, EFAULT, EINVAL, ERESTARTNOHAND, ERESTART_RESTARTBLOCK } from '../errno.js';
+
+/**
+ * ppoll/pselect's sigmask: in force while the call waits; put back when it returns normally,
+ * or by the signal code after a handler ran (set_user_sigmask / restore_saved_sigmask_unless).
+ */
+function setSigmask(k: Kernel, t: Task, addr: number): number {
+  if (addr === 0) return 0;
+  const v = t.um.readU64(addr);
+  if (v === null) return -EFAULT;
+  t.savedSigmask = t.sigmask;
+  t.sigmask = v & ~((1n << 8n) | (1n << 18n));
+  if (((t.pending.set | t.signal.shared.set) & ~t.sigmask) !== 0n) k.setTif(t, 2 /* TIF_SIGPENDING */);
+  return 0;
+}
+function restoreSigmask(t: Task): void {
+  if (t.savedSigmask !== null) { t.sigmask = t.savedSigmask; t.savedSigmask = null; }
+}
 
 const POLLIN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR;
 const POLLOUT_SET = POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR;
@@ -61,7 +78,7 @@ function writeLeft(k: Kernel, t: Task, addr: number, deadline: number, micro: bo
 }
 
 /** do_sys_poll on an array of struct pollfd { int fd; short events; short revents; }. */
-function doPoll(k: Kernel, t: Task, ufds: number, nfds: number, deadline: number, after: () => void): number {
+function doPoll(k: Kernel, t: Task, ufds: number, nfds: number, deadline: number, after: () => void, intr: number): number {
   if (nfds < 0 || nfds > t.files.limit) return -EINVAL;
   const raw = nfds === 0 ? new Uint8Array(0) : t.um.read(ufds, nfds * 8);
   if (!raw) return -EFAULT;
@@ -76,9 +93,10 @@ function doPoll(k: Kernel, t: Task, ufds: number, nfds: number, deadline: number
       dv.setUint16(i * 8 + 6, rev, true);
       if (rev) count++;
     }
-    if (count === 0 && now(k) < deadline) return k.sleep(t, queues, attempt, deadline);
+    if (count === 0 && now(k) < deadline) return k.sleep(t, queues, attempt, deadline, () => { after(); return intr; });
     if (nfds > 0 && !t.um.write(ufds, raw)) return -EFAULT;
     after();
+    restoreSigmask(t);
     return count;
   };
   return attempt();
@@ -86,7 +104,10 @@ function doPoll(k: Kernel, t: Task, ufds: number, nfds: number, deadline: number
 
 defineSyscall('sys_poll', (k, t, ufds, nfds, timeout) => {
   const ms = timeout | 0;
-  return doPoll(k, t, ufds, nfds >>> 0, deadlineOf(k, ms < 0 ? Infinity : ms * 1e6), () => {});
+  const deadline = deadlineOf(k, ms < 0 ? Infinity : ms * 1e6);
+  // Interrupted, poll restarts through restart_syscall with the same deadline (do_restart_poll).
+  const again = (): number => doPoll(k, t, ufds, nfds >>> 0, deadline, () => { t.restartFn = again; }, -ERESTART_RESTARTBLOCK);
+  return again();
 });
 
 defineSyscall('sys_ppoll', (k, t, ufds, nfds, tsp, sigmask, sigsetsize) => {
@@ -96,12 +117,15 @@ defineSyscall('sys_ppoll', (k, t, ufds, nfds, tsp, sigmask, sigsetsize) => {
     if (ns < 0) return ns;
   }
   if (sigmask !== 0 && sigsetsize !== SIGSET_SIZE) return -EINVAL;
+  const r = setSigmask(k, t, sigmask);
+  if (r < 0) return r;
   const deadline = deadlineOf(k, ns);
-  return doPoll(k, t, ufds, nfds >>> 0, deadline, () => writeLeft(k, t, tsp, deadline, false));
+  return doPoll(k, t, ufds, nfds >>> 0, deadline, () => writeLeft(k, t, tsp, deadline, false), -ERESTARTNOHAND);
 });
 
 /** core_sys_select over three fd_set bitmaps of n bits (unsigned longs, as Linux reads them). */
 function doSelect(k: Kernel, t: Task, nArg: number, inp: number, outp: number, exp: number, deadline: number, after: () => void): number {
+  const intr = -ERESTARTNOHAND;
   let n = nArg | 0;
   if (n < 0) return -EINVAL;
   n = Math.min(n, t.files.limit);
@@ -133,10 +157,11 @@ function doSelect(k: Kernel, t: Task, nArg: number, inp: number, outp: number, e
       if (wantOut && (mask & POLLOUT_SET)) set(res[1]);
       if (wantEx && (mask & POLLEX_SET)) set(res[2]);
     }
-    if (count === 0 && now(k) < deadline) return k.sleep(t, queues, attempt, deadline);
+    if (count === 0 && now(k) < deadline) return k.sleep(t, queues, attempt, deadline, () => { after(); return intr; });
     const addrs = [inp, outp, exp];
     for (let i = 0; i < 3; i++) if (res[i] && !t.um.write(addrs[i], res[i]!)) return -EFAULT;
     after();
+    restoreSigmask(t);
     return count;
   };
   return attempt();
@@ -165,6 +190,8 @@ defineSyscall('sys_pselect6', (k, t, n, inp, outp, exp, tsp, sig) => {
     const dv = new DataView(b.buffer);
     const ss = dv.getBigUint64(0, true), len = dv.getBigUint64(8, true);
     if (ss !== 0n && len !== BigInt(SIGSET_SIZE)) return -EINVAL;
+    const r = setSigmask(k, t, Number(BigInt.asIntN(64, ss)));
+    if (r < 0) return r;
   }
   const deadline = deadlineOf(k, ns);
   return doSelect(k, t, n, inp, outp, exp, deadline, () => writeLeft(k, t, tsp, deadline, false));

@@ -3,7 +3,9 @@
 // text formats are Linux's, so that C libraries and tools parse them; the values describe the
 // emulated machine (src/cpu/cpuid.ts, the guest memory size), not the host.
 
+import { vsyscallMapsLine } from '../vdso/vsyscall.js';
 import type { Task } from '../process/task.js';
+import { filterCount } from '../seccomp/filter.js';
 import type { Vfs } from './vfs.js';
 import type { File } from './file.js';
 import { PseudoFs, dirNode, fileNode, linkNode, inoOf, entriesOf, type VNode } from './pseudo.js';
@@ -55,7 +57,7 @@ export class ProcFs extends PseudoFs {
       // The process's root is the guest's "/": following it never leaves --root.
       root: linkNode(inoOf(base + '/root'), () => '/', owner),
       fd: this.fdDir(p, base + '/fd', owner),
-      maps: fileNode(inoOf(base + '/maps'), () => maps(p), owner),
+      maps: fileNode(inoOf(base + '/maps'), () => maps(p, vsyscallMapsLine(this.vfs.k)), owner),
       stat: fileNode(inoOf(base + '/stat'), () => this.pidStat(p), owner),
       statm: fileNode(inoOf(base + '/statm'), () => statm(p), owner),
       status: fileNode(inoOf(base + '/status'), () => this.status(p), owner),
@@ -175,6 +177,8 @@ export class ProcFs extends PseudoFs {
       `VmRSS:\t${String(st.rss * 4).padStart(8)} kB`, `Threads:\t${p.group.size}`, 'SigQ:\t0/63704',
       `SigPnd:\t${hex16(0n)}`, `ShdPnd:\t${hex16(0n)}`, `SigBlk:\t${hex16(sig.blocked)}`, `SigIgn:\t${hex16(sig.ignored)}`,
       `SigCgt:\t${hex16(sig.caught)}`,
+      // task_seccomp(): no_new_privs, the seccomp mode and how many filters the task has.
+      `NoNewPrivs:\t${p.noNewPrivs ? 1 : 0}`, `Seccomp:\t${p.seccompMode}`, `Seccomp_filters:\t${filterCount(p)}`,
     ].join('\n') + '\n';
   }
 }
@@ -221,16 +225,24 @@ function statm(p: Task): string {
   return `${l.vsize / PAGE} ${l.rss} 0 ${l.text} 0 ${l.data} 0\n`;
 }
 
-/** show_map_vma: "start-end perms offset dev inode", then the name (if any) at column 73. */
-export function maps(p: Task): string {
+/**
+ * show_map_vma: "start-end perms offset dev inode", then the name (if any) at column 73; then
+ * the gate area's line (`gate`: the vsyscall page, src/kernel/vdso/vsyscall.ts), as Linux
+ * appends it after the last VMA.
+ */
+export function maps(p: Task, gate: string | null = null): string {
   let out = '';
   for (const v of p.mm.vmas) {
-    const perms = (v.prot & PROT_READ ? 'r' : '-') + (v.prot & PROT_WRITE ? 'w' : '-') + (v.prot & PROT_EXEC ? 'x' : '-') + (v.flags & MAP_SHARED ? 's' : 'p');
+    // [vvar] and [vdso] share the kernel's pages across processes but are private special
+    // mappings to Linux (never writable, so never copied): "p".
+    const shared = (v.flags & MAP_SHARED) !== 0 && v.name !== '[vvar]' && v.name !== '[vdso]';
+    const perms = (v.prot & PROT_READ ? 'r' : '-') + (v.prot & PROT_WRITE ? 'w' : '-') + (v.prot & PROT_EXEC ? 'x' : '-') + (shared ? 's' : 'p');
     let line = `${hex8(v.start)}-${hex8(v.end)} ${perms} ${hex8(v.fileOffset)} 00:00 0 `;
     // seq_setwidth(25 + 6 * sizeof(void *) - 1 = 72), then seq_pad(' '): the name at column 73.
     if (v.name) line = line.padEnd(72) + ' ' + v.name;
     out += line + '\n';
   }
+  if (gate !== null) out += gate + '\n';
   return out;
 }
 

@@ -2,19 +2,27 @@
 // fresh address space and a pt_regs frame holding only its entry point and stack: RCX no longer
 // equals RIP, so the return goes by IRET — execve is a "full register" system call.
 
+import { exitTimers } from '../signal/timers.js';
+import { fpuInitAll } from '../../cpu/exec/fxsave.js';
+import { SS_DISABLE } from './task.js';
 import { defineSyscall } from '../syscalls/registry.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from './task.js';
 import { Mm } from '../mm/mm.js';
 import { UserMemory } from '../mm/uaccess.js';
 import { loadExecutable } from '../../loader/load.js';
+import { mapVdso } from '../vdso/vdso.js';
 import { ElfError } from '../../loader/elf.js';
 import { resolvePath, kernelReadFile, AT_FDCWD, AT_EMPTY_PATH } from '../fs/syscalls.js';
 import { FEATURES } from '../../cpu/cpuid.js';
 import { FIXED1, IF, FS } from '../../cpu/regs.js';
 import { __USER_CS, __USER_DS } from '../arch/layout.js';
+import { startUserThread } from '../compat/tls.js';
 import { REG_NAMES } from './fork.js';
 import { E2BIG, EFAULT, ENOEXEC, ENOENT, ELOOP, ENOMEM } from '../errno.js';
+import { rseqExecve } from '../rseq/rseq.js';
+import { ptraceEvent } from '../ptrace/stops.js';
+import { PTRACE_EVENT_EXEC } from '../ptrace/state.js';
 
 const MAX_ARG_STRLEN = 131072;
 const MAX_ARGS = 65536;
@@ -66,6 +74,7 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: string[], envp:
     loaded = loadExecutable(mm, um, file, {
       argv, envp, execfn: path, random16: k.host.randomBytes(16), hwcap: FEATURES.leaf1Edx, hwcap2: 0,
       uid: t.creds.uid, euid: t.creds.euid, gid: t.creds.gid, egid: t.creds.egid, minsigstksz: 2048, vdso: 0,
+      mapVdso: (bits) => mapVdso(k, mm, bits),
     }, () => {});
   } catch (e) {
     mm.destroy(() => {});
@@ -84,8 +93,13 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: string[], envp:
   const acts = new Map(t.sigactions);
   t.sigactions = new Map();
   for (const [sig, a] of acts) if (a.handler === 1) t.sigactions.set(sig, { handler: 1, flags: 0, restorer: 0, mask: 0n });
+  // The alternate stack belonged to the old image; the FPU starts clean (flush_thread).
+  t.altstack = { sp: 0, size: 0, flags: SS_DISABLE };
+  fpuInitAll(k.cpu);
+  exitTimers(k, t, true);
   t.exePath = path;
   t.comm = path.split('/').pop()!.slice(0, 15);
+  rseqExecve(t);
   t.fsBase = 0;
   t.gsBase = 0;
   const cpu = k.cpu;
@@ -97,7 +111,7 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: string[], envp:
   for (const r of REG_NAMES) if (r !== 'orig_rax') regs.set(r, 0, 0);
   regs.setNum('rip', loaded.entry);
   regs.setNum('rsp', loaded.sp);
-  regs.set('cs', __USER_CS, 0);
+  regs.set('cs', startUserThread(k, t, loaded), 0);
   regs.set('ss', __USER_DS, 0);
   regs.set('eflags', FIXED1 | IF, 0);
   return 0;
@@ -114,7 +128,9 @@ function execveat(k: Kernel, t: Task, dirfd: number, pathAddr: number, argvAddr:
   const path = p === '' ? (t.files.get(dirfd | 0)?.path ?? null) : resolvePath(t, dirfd, p);
   if (path === null) return -ENOENT;
   if (typeof path === 'number') return path;
-  return doExecve(k, t, path, argv, envp);
+  const r = doExecve(k, t, path, argv, envp);
+  // PTRACE_EVENT_EXEC (message: the pid before exec), or the legacy SIGTRAP for a traced task.
+  return r !== 0 ? r : ptraceEvent(k, t, PTRACE_EVENT_EXEC, t.tgid, () => 0);
 }
 
 defineSyscall('sys_execve', (k, t, path, argv, envp) => execveat(k, t, AT_FDCWD, path, argv, envp, 0));

@@ -7,11 +7,16 @@
 import { defineSyscall } from '../syscalls/registry.js';
 import type { Kernel } from '../kernel.js';
 import { Task } from './task.js';
+import { fpuSave } from '../../cpu/exec/fxsave.js';
 import { PtRegs, PT_REGS_SIZE } from '../entry/ptregs.js';
 import { THREAD_SIZE } from '../arch/layout.js';
 import { UserMemory } from '../mm/uaccess.js';
 import { WaitQueue } from '../sched/wait.js';
 import { EINVAL, ENOMEM, EFAULT, EAGAIN } from '../errno.js';
+import { rseqFork } from '../rseq/rseq.js';
+import { copySeccomp } from '../seccomp/filter.js';
+import { ptraceCloneChild } from '../ptrace/attach.js';
+import { ptraceEvent } from '../ptrace/stops.js';
 
 export const CSIGNAL = 0xff;
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000;
@@ -57,6 +62,11 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): number {
   child.exePath = parent.exePath;
   child.umask = parent.umask;
   child.sigmask = parent.sigmask;
+  // Threads share the group's signal state; a new process starts its own, with nothing pending.
+  if (f & CLONE_THREAD) child.signal = parent.signal;
+  // A thread on its own stack must not inherit an alternate stack it shares (copy_process).
+  if ((f & (CLONE_VM | CLONE_VFORK)) !== CLONE_VM) child.altstack = { ...parent.altstack };
+  child.fpu = fpuSave(k.cpu);
   child.pgid = parent.pgid;
   child.sid = parent.sid;
   if (f & CLONE_SIGHAND) child.sigactions = parent.sigactions;
@@ -91,19 +101,25 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): number {
   child.traceEntry = { kind: 'syscall', label: `${f & CLONE_THREAD ? 'new thread' : 'child'} of ${parent.pid}`, stub: 'ret_from_fork', startKernelInsns: cpu.kernelIcount, startCycles: cpu.tsc, iretReason: 'a new task always returns by IRET' };
   k.tasks.set(pid, child);
   k.initThreadInfo(child);
+  copySeccomp(k, parent, child);
+  rseqFork(k, parent, child, (f & CLONE_VM) !== 0);
   k.sched.add(child);
   return pid;
 }
 
 function forkLike(k: Kernel, t: Task, a: CloneArgs): number {
   const pid = kernelClone(k, t, a);
-  if (pid < 0 || !(a.flags & CLONE_VFORK)) return pid;
-  // vfork: the parent sleeps until the child execs or exits (it borrows our address space).
+  if (pid < 0) return pid;
   const child = k.tasks.get(pid)!;
+  // A traced parent's child may start traced; the tracer hears of it (PTRACE_EVENT_FORK/VFORK/CLONE).
+  const ev = ptraceCloneChild(k, t, child, a.flags, a.exitSignal);
+  if (!(a.flags & CLONE_VFORK)) return ev ? ptraceEvent(k, t, ev, pid, () => pid) : pid;
+  // vfork: the parent sleeps until the child execs or exits (it borrows our address space).
   child.vforkDone = new WaitQueue();
   const done = child.vforkDone;
-  const check = (): number => (child.vforkDone === null ? pid : k.sleep(t, [done], check));
-  return k.sleep(t, [done], check);
+  // wait_for_vfork_done(): only a fatal signal ends this wait (TASK_KILLABLE).
+  const check = (): number => (child.vforkDone === null ? pid : k.sleep(t, [done], check, Infinity, 'killable'));
+  return ev ? ptraceEvent(k, t, ev, pid, check) : k.sleep(t, [done], check, Infinity, 'killable');
 }
 
 defineSyscall('sys_fork', (k, t) => forkLike(k, t, { flags: 0, exitSignal: 17, stack: 0, parentTid: 0, childTid: 0, tls: 0 }));

@@ -3,7 +3,8 @@
 // signal calls that a static C library makes at start-up (recorded; delivery comes later).
 
 import { defineSyscall } from '../syscalls/registry.js';
-import { EINVAL, EFAULT, EPERM, ENOSYS, ESRCH } from '../errno.js';
+import { seccompPrctl } from '../seccomp/syscalls.js';
+import { EINVAL, EFAULT, EPERM, ESRCH } from '../errno.js';
 import { FS, GS } from '../../cpu/regs.js';
 import { SIGKILL, SIGSTOP } from '../signal/signals.js';
 import { TIF_SIGPENDING } from '../entry/thread-info.js';
@@ -149,56 +150,13 @@ defineSyscall('sys_sched_getaffinity', (_k, t, pid, len, mask) => {
 });
 defineSyscall('sys_sched_yield', (k) => { k.sched.yieldCurrent(() => {}); return 0; });
 
-// Signals, recorded until delivery exists (the signals issue): actions and the blocked mask.
-const SIG_SETMASK = 2, SIG_BLOCK = 0, SIG_UNBLOCK = 1;
-defineSyscall('sys_rt_sigaction', (_k, t, sig, act, oact, sigsetsize) => {
-  if (sigsetsize !== 8) return -EINVAL;
-  if (sig < 1 || sig > 64) return -EINVAL;
-  if (act && (sig === SIGKILL || sig === SIGSTOP)) return -EINVAL;
-  const old = t.sigactions.get(sig) ?? { handler: 0, flags: 0, restorer: 0, mask: 0n };
-  if (oact) {
-    const b = new Uint8Array(32);
-    const dv = new DataView(b.buffer);
-    dv.setBigUint64(0, BigInt(old.handler), true);
-    dv.setBigUint64(8, BigInt(old.flags), true);
-    dv.setBigUint64(16, BigInt(old.restorer), true);
-    dv.setBigUint64(24, old.mask, true);
-    if (!t.um.write(oact, b)) return -EFAULT;
-  }
-  if (act) {
-    const b = t.um.read(act, 32);
-    if (!b) return -EFAULT;
-    const dv = new DataView(b.buffer);
-    t.sigactions.set(sig, {
-      handler: Number(dv.getBigUint64(0, true)), flags: Number(dv.getBigUint64(8, true)),
-      restorer: Number(dv.getBigUint64(16, true)), mask: dv.getBigUint64(24, true),
-    });
-  }
-  return 0;
-});
-defineSyscall('sys_rt_sigprocmask', (k, t, how, set, oset, sigsetsize) => {
-  if (sigsetsize !== 8) return -EINVAL;
-  const old = t.sigmask;
-  if (set) {
-    const v = t.um.readU64(set);
-    if (v === null) return -EFAULT;
-    const unblockable = (1n << BigInt(SIGKILL - 1)) | (1n << BigInt(SIGSTOP - 1));
-    if (how === SIG_BLOCK) t.sigmask = (old | v) & ~unblockable;
-    else if (how === SIG_UNBLOCK) t.sigmask = old & ~v;
-    else if (how === SIG_SETMASK) t.sigmask = v & ~unblockable;
-    else return -EINVAL;
-  }
-  if (oset && !t.um.writeU64(oset, old)) return -EFAULT;
-  // recalc_sigpending(): a signal that was blocked and is now unblocked is acted on at once.
-  if ((t.pending & ~t.sigmask) !== 0n) k.setTif(t, TIF_SIGPENDING);
-  return 0;
-});
-
-// rseq arrives with the restartable-sequences issue: until then glibc sees ENOSYS and carries on.
-defineSyscall('sys_rseq', () => -ENOSYS);
+// rseq(2) and getcpu(2): src/kernel/rseq/rseq.ts.
 
 // prctl: only the name (PR_SET_NAME 15, PR_GET_NAME 16) for now.
-defineSyscall('sys_prctl', (_k, t, option, arg2) => {
+defineSyscall('sys_prctl', (k, t, option, arg2, arg3, arg4, arg5) => {
+  // Seccomp and no_new_privs options (src/kernel/seccomp/syscalls.ts).
+  const sc = seccompPrctl(k, t, option | 0, arg2, arg3, arg4, arg5);
+  if (sc !== null) return sc;
   if (option === 15) {
     const s = t.um.readCString(arg2, 16);
     if (s === null) return -EFAULT;

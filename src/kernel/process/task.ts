@@ -6,6 +6,8 @@ import type { UserMemory } from '../mm/uaccess.js';
 import type { FdTable } from '../fs/file.js';
 import { WaitQueue, type Sleep } from '../sched/wait.js';
 import type { EntryInfo } from '../../trace/entry-trace.js';
+import type { SigInfo } from '../signal/siginfo.js';
+import type { SeccompFilter } from '../seccomp/filter.js';
 
 export type TaskState = 'runnable' | 'sleeping' | 'stopped' | 'zombie' | 'dead';
 
@@ -25,6 +27,24 @@ export interface SigAction {
   mask: bigint;
 }
 
+/** SS_ONSTACK / SS_DISABLE / SS_AUTODISARM (include/uapi/linux/signal.h). */
+export const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 1 << 31;
+
+/** A set of pending signals and the siginfo queued with each (struct sigpending). */
+export class SigPending {
+  set = 0n;
+  readonly queue: SigInfo[] = [];
+}
+
+/** What a thread group shares about signals (struct signal_struct, trimmed). */
+export class SignalStruct {
+  readonly shared = new SigPending();
+  /** ITIMER_REAL/VIRTUAL/PROF and POSIX timers (signal/timers.ts keeps its own type here). */
+  posixTimers?: unknown;
+  /** Set once the group is dying from a signal (SIGNAL_GROUP_EXIT): its wait status. */
+  groupExit: number | null = null;
+}
+
 export class Task {
   comm: string;
   /** Exit status once the task has exited: (code << 8) or the terminating signal, as wait() reports it. */
@@ -33,10 +53,29 @@ export class Task {
   clearChildTid = 0;
   robustList = 0;
   robustListLen = 0;
+  /** Blocked signals (bit sig-1). */
   sigmask = 0n;
-  /** Pending signals (bit sig-1). */
-  pending = 0n;
+  /** Signals sent to this thread (t->pending). */
+  pending = new SigPending();
+  /** Signal state of the whole thread group (signal_struct): shared pending, timers. */
+  signal = new SignalStruct();
   sigactions = new Map<number, SigAction>();
+  /** rt_sigtimedwait's real mask while it sleeps with its set unblocked (real_blocked), or 0n. */
+  realBlocked = 0n;
+  /** The mask to restore on the way out of rt_sigsuspend/ppoll/pselect (TIF_RESTORE_SIGMASK), or null. */
+  savedSigmask: bigint | null = null;
+  /** sigaltstack(2): the alternate signal stack. */
+  altstack = { sp: 0, size: 0, flags: SS_DISABLE };
+  /** restart_block.fn: what restart_syscall(2) does after -ERESTART_RESTARTBLOCK. */
+  restartFn: ((k: import('../kernel.js').Kernel, t: Task) => number) | null = null;
+  /** The last fault's vector, error code and CR2 (thread.trap_nr, error_code, cr2: the sigcontext reports them). */
+  trapNr = 0;
+  errorCode = 0;
+  faultAddr = 0;
+  /** Set by a call that rewrote the whole user frame: its return must use IRET (the reason, for the trace). */
+  forceIret: string | null = null;
+  /** The FPU/SSE state (FXSAVE image) while the task is switched out; null until first saved. */
+  fpu: Uint8Array | null = null;
   /** User FS/GS bases while the task is not running (the CPU holds them while it is). */
   fsBase = 0;
   gsBase = 0;
@@ -76,8 +115,19 @@ export class Task {
   stopSig = 0;
   stopReported = true;
   contReported = true;
+  /** A stop of the whole group is under way: this thread stops at its next return to user mode (JOBCTL_STOP_PENDING). */
+  jobctlStop = false;
+  /** ptrace: the tracer, and whether the task sits in a ptrace stop (not a group stop). */
+  tracer: Task | null = null;
+  ptraceStopped = false;
+  /** ptrace wants a trap before the next signal is taken (JOBCTL_TRAP_MASK: PTRACE_INTERRUPT, a step into a handler). */
+  ptraceTrap = false;
   /** A kernel thread: no user half, never returns to user mode. */
   kernelThread = false;
+  /** seccomp (src/kernel/seccomp): mode, newest filter of the stack, and PR_SET_NO_NEW_PRIVS. */
+  seccompMode = 0;
+  seccompFilter: SeccompFilter | null = null;
+  noNewPrivs = false;
 
   constructor(
     readonly pid: number,

@@ -13,6 +13,7 @@ import type { Task } from '../process/task.js';
 import { WaitQueue, BLOCKED, type Sleep } from './wait.js';
 import { setKernelStack } from '../arch/boot.js';
 import { FS } from '../../cpu/regs.js';
+import { fpuSave, fpuRestore } from '../../cpu/exec/fxsave.js';
 import { MachineStop } from '../../cpu/fault.js';
 import { TIF_NEED_RESCHED } from '../entry/thread-info.js';
 
@@ -22,6 +23,12 @@ const CALLEE_SAVED = [3, 5, 12, 13, 14, 15]; // rbx, rbp, r12-r15
 /** LOCAL_TIMER_VECTOR (arch/x86/include/asm/irq_vectors.h). */
 export const LOCAL_TIMER_VECTOR = 0xec;
 
+/** A kernel timer: `fire` runs once `when` (guest monotonic ns) has passed; it may re-arm itself. */
+export interface KTimer {
+  when: number;
+  fire(now: number): void;
+}
+
 export class Scheduler {
   readonly runQueue: Task[] = [];
   /** Set while the scheduling loop runs: a task that sleeps again just parks. */
@@ -30,6 +37,13 @@ export class Scheduler {
   readonly tickCycles: number;
   readonly sliceCycles: number;
   nextTick: number;
+  /**
+   * Called with each task that leaves the CPU - switched away from, or asleep while the CPU
+   * idles - as Linux's prepare_task_switch() calls rseq_preempt(prev).
+   */
+  readonly switchOutHooks: ((t: Task) => void)[] = [];
+  /** Called with each task as it gets the CPU, after its registers are back (load_TLS and the user selectors: compat/tls.ts). */
+  readonly switchInHooks: ((t: Task) => void)[] = [];
   switches = 0;
   ticks = 0;
 
@@ -51,6 +65,8 @@ export class Scheduler {
   /** The timer interrupt's handler (common_interrupt for LOCAL_TIMER_VECTOR). */
   tick(n = 1): void {
     this.ticks += n;
+    // update_wall_time(): the coarse clocks and the vDSO's vvar page follow the tick.
+    this.k.clock.update();
     const t = this.k.current;
     this.wakeExpired();
     if (!t) return;
@@ -132,6 +148,8 @@ export class Scheduler {
       this.pending = false;
       if (this.k.result !== null) return;
       let next = this.pick();
+      // The current task sleeps and nothing else can run: it leaves the CPU to the idle loop.
+      if (next === null && this.k.current) for (const h of this.switchOutHooks) h(this.k.current);
       while (next === null) {
         this.idle();
         if (this.k.result !== null) return;
@@ -167,6 +185,7 @@ export class Scheduler {
     if (k.result !== null) throw new MachineStop('all tasks have exited', 'exit');
     let deadline = Infinity;
     for (const t of k.tasks.values()) if (t.state === 'sleeping' && t.sleep) deadline = Math.min(deadline, t.sleep.deadline);
+    for (const tm of this.timers) deadline = Math.min(deadline, tm.when);
     if (deadline !== Infinity) {
       // Jump the guest clock to the earliest timeout (guest time is the cycle counter).
         const cycles = k.clock.cyclesForMonotonic(deadline);
@@ -178,9 +197,17 @@ export class Scheduler {
     throw new MachineStop(`deadlock: every task sleeps with nothing to wake it (${sleepers.join(', ')})`, 'kernel-panic');
   }
 
-  /** Wake the tasks whose sleep deadline has passed. */
+  /**
+   * Armed kernel timers (itimers, POSIX timers: signal/timers.ts), by guest monotonic expiry time.
+   * They fire from the timer tick, so their resolution is one tick (a kernel without high-resolution
+   * timers), and guest time jumps to the earliest one when every task sleeps.
+   */
+  readonly timers = new Set<KTimer>();
+
+  /** Wake the tasks whose sleep deadline has passed; fire the timers that are due. */
   wakeExpired(): void {
     const now = this.k.clock.read(1)!;
+    for (const tm of this.timers) if (tm.when <= now) { this.timers.delete(tm); tm.fire(now); }
     for (const t of this.k.tasks.values()) {
       if (t.state === 'sleeping' && t.sleep && t.sleep.deadline <= now) this.wake(t);
     }
@@ -192,12 +219,16 @@ export class Scheduler {
     const cpu = k.cpu;
     const prev = k.current;
     this.switches++;
+    if (prev) for (const h of this.switchOutHooks) h(prev);
     if (prev) {
       prev.ksp = cpu.getRegNum(4);
       CALLEE_SAVED.forEach((r, j) => { prev.savedRegs[2 * j] = cpu.lo[r]; prev.savedRegs[2 * j + 1] = cpu.hi[r]; });
       prev.fsBase = cpu.segBaseHi[FS] * TWO32 + (cpu.segBaseLo[FS] >>> 0);
       prev.gsBase = cpu.kernelGsBaseHi * TWO32 + (cpu.kernelGsBaseLo >>> 0);
+      // switch_fpu: the FPU/SSE registers belong to the task (Linux saves them eagerly).
+      prev.fpu = fpuSave(cpu);
     }
+    if (next.fpu) fpuRestore(cpu, next.fpu);
     if (prev) prev.traceEntry = k.entries.current;
     k.entries.current = next.traceEntry;
     next.traceEntry = null;
@@ -210,6 +241,7 @@ export class Scheduler {
     cpu.segBaseHi[FS] = Math.floor(next.fsBase / TWO32) | 0;
     cpu.kernelGsBaseLo = next.gsBase | 0;
     cpu.kernelGsBaseHi = Math.floor(next.gsBase / TWO32) | 0;
+    for (const h of this.switchInHooks) h(next);
     k.reclaimStacks();
   }
 }

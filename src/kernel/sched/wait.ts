@@ -37,4 +37,10 @@ export interface Sleep {
   retry: () => number;
   /** Guest monotonic time (ns) at which to wake regardless, or Infinity. */
   deadline: number;
+  /**
+   * What a signal does to the sleep: the call's result when an unblocked signal arrives (a value,
+   * or a function computing it, e.g. nanosleep storing the time left), or 'killable': only a
+   * fatal signal ends it (TASK_KILLABLE). The default is -ERESTARTSYS.
+   */
+  onSignal?: number | (() => number) | 'killable';
 }

@@ -54,7 +54,8 @@ export type SigInfoLayout = 'kill' | 'timer' | 'rt' | 'chld' | 'fault' | 'poll' 
 /** siginfo_layout(): which union member the kernel fills for this signal and code. */
 export function sigInfoLayout(signo: number, code: number): SigInfoLayout {
   if (code === SI_TIMER) return 'timer';
-  if (code === SI_SIGIO || code === SI_QUEUE || code === SI_MESGQ || code === SI_ASYNCIO) return 'rt';
+  if (code === SI_SIGIO) return 'poll';
+  if (code === SI_QUEUE || code === SI_MESGQ || code === SI_ASYNCIO) return 'rt';
   if (code > 0 && code !== SI_KERNEL) {
     if (signo === SIGILL || signo === SIGFPE || signo === SIGSEGV || signo === SIGBUS || signo === SIGTRAP) return 'fault';
     if (signo === SIGCHLD) return 'chld';

@@ -13,6 +13,9 @@ import type { Task } from '../process/task.js';
  */
 export type SyscallFn = (k: Kernel, t: Task, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number) => number;
 
+/** A handler's result meaning "rax already holds the value to return" (rt_sigreturn restored it). */
+export const KEEP_AX = -0x7fff_0002;
+
 const HANDLERS = new Map<string, SyscallFn>();
 
 export function defineSyscall(entry: string, fn: SyscallFn): void {

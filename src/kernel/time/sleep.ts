@@ -4,12 +4,13 @@
 import { defineSyscall } from '../syscalls/registry.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../process/task.js';
-import { EFAULT, EINVAL } from '../errno.js';
+import { EFAULT, EINVAL, ERESTART_RESTARTBLOCK } from '../errno.js';
 import { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME } from './clock.js';
 
 const TIMER_ABSTIME = 1;
 
-function readTs(t: Task, addr: number): number | null {
+/** A relative struct timespec in nanoseconds; null if unreadable, -1 if out of range. */
+export function readTs(t: Task, addr: number): number | null {
   const b = t.um.read(addr, 16);
   if (!b) return null;
   const dv = new DataView(b.buffer);
@@ -18,19 +19,36 @@ function readTs(t: Task, addr: number): number | null {
   return s * 1e9 + ns;
 }
 
-function sleepUntil(k: Kernel, t: Task, deadlineMono: number): number {
-  const check = (): number => (k.clock.read(CLOCK_MONOTONIC)! >= deadlineMono ? 0 : k.sleep(t, [], check, deadlineMono));
+/**
+ * Sleep to a monotonic deadline. A signal ends the sleep with -ERESTART_RESTARTBLOCK: with no
+ * handler, restart_syscall sleeps on to the same deadline; with one, the call fails with EINTR
+ * and `rem` (if any) gets the time that was left (hrtimer_nanosleep_restart, nanosleep_copyout).
+ */
+function sleepUntil(k: Kernel, t: Task, deadlineMono: number, rem = 0): number {
+  const interrupted = (): number => {
+    const left = Math.max(0, deadlineMono - k.clock.read(CLOCK_MONOTONIC)!);
+    if (rem) {
+      const b = new Uint8Array(16);
+      const dv = new DataView(b.buffer);
+      dv.setBigInt64(0, BigInt(Math.floor(left / 1e9)), true);
+      dv.setBigInt64(8, BigInt(Math.floor(left % 1e9)), true);
+      if (!t.um.write(rem, b)) return -EFAULT;
+    }
+    t.restartFn = () => sleepUntil(k, t, deadlineMono, rem);
+    return -ERESTART_RESTARTBLOCK;
+  };
+  const check = (): number => (k.clock.read(CLOCK_MONOTONIC)! >= deadlineMono ? 0 : k.sleep(t, [], check, deadlineMono, interrupted));
   return check();
 }
 
-defineSyscall('sys_nanosleep', (k, t, req) => {
+defineSyscall('sys_nanosleep', (k, t, req, rem) => {
   const ns = readTs(t, req);
   if (ns === null) return -EFAULT;
   if (ns < 0) return -EINVAL;
-  return sleepUntil(k, t, k.clock.read(CLOCK_MONOTONIC)! + ns);
+  return sleepUntil(k, t, k.clock.read(CLOCK_MONOTONIC)! + ns, rem);
 });
 
-defineSyscall('sys_clock_nanosleep', (k, t, id, flags, req) => {
+defineSyscall('sys_clock_nanosleep', (k, t, id, flags, req, rem) => {
   if (id !== CLOCK_REALTIME && id !== CLOCK_MONOTONIC && id !== CLOCK_BOOTTIME) return -EINVAL;
   const ns = readTs(t, req);
   if (ns === null) return -EFAULT;
@@ -38,5 +56,6 @@ defineSyscall('sys_clock_nanosleep', (k, t, id, flags, req) => {
   const now = k.clock.read(CLOCK_MONOTONIC)!;
   let deadline = now + ns;
   if (flags & TIMER_ABSTIME) deadline = id === CLOCK_REALTIME ? now + (ns - k.clock.read(CLOCK_REALTIME)!) : ns;
-  return sleepUntil(k, t, deadline);
+  // An absolute sleep restarts as it is (ERESTARTNOHAND in Linux) and never reports a remainder.
+  return sleepUntil(k, t, deadline, flags & TIMER_ABSTIME ? 0 : rem);
 });

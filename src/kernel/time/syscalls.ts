@@ -2,40 +2,39 @@
 
 import { defineSyscall } from '../syscalls/registry.js';
 import { EINVAL, EFAULT } from '../errno.js';
-import { CLOCK_REALTIME } from './clock.js';
+import { CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE } from './clock.js';
 
-function timespec(ns: number): Uint8Array {
+// Seconds and nanoseconds come from Clock.readTs as exact integers: the vDSO computes the same
+// numbers in user mode (src/kernel/vdso), and the two must agree to the nanosecond.
+const ts = [0, 0];
+
+function timespec(sec: number, nsec: number): Uint8Array {
   const b = new Uint8Array(16);
   const dv = new DataView(b.buffer);
-  dv.setBigInt64(0, BigInt(Math.floor(ns / 1e9)), true);
-  dv.setBigInt64(8, BigInt(ns % 1e9), true);
+  dv.setBigInt64(0, BigInt(sec), true);
+  dv.setBigInt64(8, BigInt(nsec), true);
   return b;
 }
 
 defineSyscall('sys_clock_gettime', (k, t, id, addr) => {
-  const ns = k.clock.read(id | 0);
-  if (ns === null) return -EINVAL;
-  return t.um.write(addr, timespec(ns)) ? 0 : -EFAULT;
+  if (!k.clock.readTs(id | 0, ts)) return -EINVAL;
+  return t.um.write(addr, timespec(ts[0], ts[1])) ? 0 : -EFAULT;
 });
 defineSyscall('sys_clock_getres', (k, t, id, addr) => {
-  if (k.clock.read(id | 0) === null) return -EINVAL;
-  if (addr && !t.um.write(addr, timespec(1))) return -EFAULT;
+  if (!k.clock.readTs(id | 0, ts)) return -EINVAL;
+  // The coarse clocks move once a tick (Linux: LOW_RES_NSEC); the others by the nanosecond.
+  const coarse = (id | 0) === CLOCK_REALTIME_COARSE || (id | 0) === CLOCK_MONOTONIC_COARSE;
+  if (addr && !t.um.write(addr, timespec(0, coarse ? Math.round(1e9 / k.opts.hz) : 1))) return -EFAULT;
   return 0;
 });
 defineSyscall('sys_gettimeofday', (k, t, tv, tz) => {
-  const ns = k.clock.read(CLOCK_REALTIME)!;
-  if (tv) {
-    const b = new Uint8Array(16);
-    const dv = new DataView(b.buffer);
-    dv.setBigInt64(0, BigInt(Math.floor(ns / 1e9)), true);
-    dv.setBigInt64(8, BigInt(Math.floor((ns % 1e9) / 1000)), true);
-    if (!t.um.write(tv, b)) return -EFAULT;
-  }
+  k.clock.readTs(CLOCK_REALTIME, ts);
+  if (tv && !t.um.write(tv, timespec(ts[0], Math.floor(ts[1] / 1000)))) return -EFAULT;
   if (tz && !t.um.write(tz, new Uint8Array(8))) return -EFAULT;
   return 0;
 });
 defineSyscall('sys_time', (k, t, addr) => {
-  const s = Math.floor(k.clock.read(CLOCK_REALTIME)! / 1e9);
+  const s = k.clock.seconds();
   if (addr && !t.um.writeU64(addr, BigInt(s))) return -EFAULT;
   return s;
 });

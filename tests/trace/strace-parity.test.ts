@@ -1,0 +1,123 @@
+// `ringside --trace=syscall` against the host's strace 6.1 (`strace -f -q`) for the same static
+// program: after the normalisation strace-compare.ts describes (interleaving, pids, addresses,
+// times), every task's lines must be the same. Guests whose traces still differ for a known
+// reason run as `todo` with that reason, so the test reports them without failing the suite;
+// a guest whose source is not there yet is skipped.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HAVE_STRACE, compareWithStrace } from './strace-run.js';
+import { guestPath, GUEST_SRC } from '../guest/guests.js';
+import { parseRingside, parseStrace, normalise, diffTraces } from './strace-compare.js';
+import { formatCall, formatResult } from '../../src/trace/syscall-format.js';
+import { sigsetValue, waitStatus, quote, flags, CLONE_FLAGS } from '../../src/trace/strace-structs.js';
+import { splitArgs } from '../../src/trace/strace-log.js';
+import type { NormaliseOptions } from './strace-compare.js';
+
+const native = { skip: HAVE_STRACE ? false : 'needs strace on an x86-64 Linux host' };
+
+interface Case { skipMusl?: string; guest: string; args?: string[]; opts?: NormaliseOptions; todo?: string; scratch?: boolean }
+
+const CASES: Case[] = [
+  { guest: 'hello' },
+  { guest: 'readfile', args: ['tests/guest/src/hello.c'] },
+  { guest: 'fsops', scratch: true, todo: "ringside's statx leaves STATX_MNT_ID out of stx_mask (the only difference left)" },
+  {
+    guest: 'pipes',
+    opts: { replace: [[/pipe:\[\d+\]/g, 'pipe:[N]']] },
+    todo: 'what /proc/self/{stat,maps,fd}, /proc/cpuinfo, /proc/meminfo and /dev/urandom contain differs from the host by nature',
+  },
+  {
+    guest: 'forkexec', opts: { replace: [[/"ppid", "\d+"/, '"ppid", "N"']] },
+    todo: 'timing: a WNOHANG poll loop runs more often, and SIGCHLDs coalesce, because children run to their end before the parent',
+  },
+  {
+    guest: 'threads', opts: { dropCalls: ['futex', 'sched_yield'] },
+    todo: 'timing: a sleep-poll loop and whether a thread has already exited when exit_group(3) runs',
+  },
+  {
+    guest: 'signals',
+    opts: { replace: [[/it_value=\{tv_sec=\d+, tv_usec=\d+\}\}\) = 0$/, 'it_value={…}}) = 0']] },
+    todo: 'timing (a second SIGWINCH interrupts the restarted sleep on the host; the busy loop is at 0 when the first SIGALRM comes) and a pid inside signalfd data',
+  },
+  // seccomp.musl does not finish under the host's strace (its SECCOMP_RET_TRACE case waits for a tracer's answer).
+  {
+    guest: 'seccomp', skipMusl: 'seccomp.musl waits forever under strace',
+    todo: 'a KILL action shows a "--- SIGSYS" delivery and no "name() = ?" line; /proc/self/status contents; tids inside futex words',
+  },
+];
+
+function guestSourceExists(name: string): boolean {
+  return fs.existsSync(path.join(GUEST_SRC, `${name}.c`));
+}
+
+for (const c of CASES) {
+  for (const libc of ['musl', 'glibc']) {
+    const bin = guestPath(`${c.guest}.${libc}`);
+    const missing = !guestSourceExists(c.guest) || !fs.existsSync(bin) ? `tests/guest/src/${c.guest}.c is not there yet` : false;
+    test(`strace parity: ${c.guest}.${libc}`, { skip: native.skip || missing || (libc === 'musl' && c.skipMusl) || false, todo: c.todo }, () => {
+      let args = c.args ?? [];
+      let dir: string | null = null;
+      if (c.scratch) { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-strace-')); args = [dir]; }
+      const r = compareWithStrace(bin, args, { ...c.opts, between: dir ? () => { fs.rmSync(dir!, { recursive: true }); fs.mkdirSync(dir!); } : undefined });
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      assert.ok(r.ringside.length > 3, 'ringside printed a trace');
+      assert.deepEqual(r.diffs, [], `${r.diffs.length} differences:\n${r.diffs.slice(0, 10).join('\n')}`);
+    });
+  }
+}
+
+// The ptrace guests trace a child themselves, and a process strace traces cannot be traced by
+// another: under strace they wait forever (seen with ptrace_regs), so they are not compared here.
+test('strace parity: ptrace guests', { skip: 'a ptrace guest cannot run under strace (its own PTRACE_TRACEME/attach then waits forever)' }, () => {});
+
+// The comparison itself: it must catch a real difference and forgive only what it says.
+test('the comparison joins unfinished/resumed halves, names pids by creation, and sees a changed argument', () => {
+  const strace = [
+    '100   fork()                            = 101',
+    '100   wait4(101,  <unfinished ...>',
+    '101   write(1, "x", 1)                  = 1',
+    '101   exit_group(0)                     = ?',
+    '101   +++ exited with 0 +++',
+    '100   <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 101',
+    '100   --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=101, si_uid=0, si_status=0, si_utime=1, si_stime=0} ---',
+  ].join('\n');
+  const ringside = [
+    '[pid     2] write(1, "x", 1)            = 1',
+    '[pid     2] exit_group(0)               = ?',
+    '[pid     2] +++ exited with 0 +++',
+    'fork()                                  = 2',
+    '--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=2, si_uid=0, si_status=0, si_utime=0, si_stime=0} ---',
+    'wait4(2, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 2',
+  ];
+  const a = normalise(parseRingside(ringside, 1)), b = normalise(parseStrace(strace));
+  assert.deepEqual(diffTraces(a, b), []);
+  assert.deepEqual(b.map((t) => t.name), ['P', 'P.1']);
+  const changed = normalise(parseRingside(ringside.map((l) => l.replace('"x"', '"y"')), 1));
+  assert.equal(diffTraces(changed, b).length, 1);
+});
+
+test('decoders: signal sets, wait statuses, strings, clone flags, splitting a call', () => {
+  assert.equal(sigsetValue(0, 0), '[]');
+  assert.equal(sigsetValue(1 << 9, 1 << 1), '[USR1 RT_2]');          // SIGUSR1 = 10, signal 34 = RT_2
+  assert.equal(sigsetValue(0xffffffff, 0xffffffff), '~[]');
+  assert.equal(sigsetValue(~((1 << 8) | (1 << 18)) >>> 0, 0xffffffff), '~[KILL STOP]');
+  assert.equal(sigsetValue(0x80000000, 1), '[RTMIN RT_1]');
+  assert.equal(waitStatus(3 << 8, (n) => `SIG${n}`), '[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]');
+  assert.equal(waitStatus(15, () => 'SIGTERM'), '[{WIFSIGNALED(s) && WTERMSIG(s) == SIGTERM}]');
+  assert.equal(waitStatus(0x137f, () => 'SIGSTOP'), '[{WIFSTOPPED(s) && WSTOPSIG(s) == SIGSTOP}]');
+  assert.equal(waitStatus(0xffff, () => ''), '[{WIFCONTINUED(s)}]');
+  assert.equal(quote(new Uint8Array([0, 0, 0x31, 7, 0x0a])), '"\\0\\0001\\7\\n"');
+  assert.equal(quote(new TextEncoder().encode('a'.repeat(40))), `"${'a'.repeat(32)}"...`);
+  assert.equal(flags(0x1200000 | 0x100, CLONE_FLAGS), 'CLONE_VM|CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID');
+  assert.equal(flags(0x80000000, [[0x80000000, 'SA_RESETHAND']]), 'SA_RESETHAND');
+  assert.deepEqual(splitArgs('f({a=1, b=[2 3]}, "x,y", 4)').args, ['{a=1, b=[2 3]}', '"x,y"', '4']);
+  assert.equal(formatResult('read', -512), '? ERESTARTSYS (To be restarted if SA_RESTART is set)');
+  assert.equal(formatResult('nanosleep', -516), '? ERESTART_RESTARTBLOCK (Interrupted by signal)');
+  assert.equal(formatResult('open', -2), '-1 ENOENT (No such file or directory)');
+  assert.equal(formatResult('exit_group', 0), '?');
+  assert.equal(typeof formatCall, 'function');
+});

@@ -1,0 +1,33 @@
+// Running a guest under the host's strace and under ringside --trace=syscall, and comparing
+// the two traces (strace-compare.ts says what is normalised).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { runGuest, GUEST_ENV } from '../harness/run-guest.js';
+import { parseRingside, parseStrace, normalise, diffTraces, type NormaliseOptions } from './strace-compare.js';
+
+export const HAVE_STRACE = process.platform === 'linux' && process.arch === 'x64' && fs.existsSync('/usr/bin/strace')
+  && spawnSync('/usr/bin/strace', ['-f', '-q', '-o', '/dev/null', '/bin/true']).status === 0;
+
+/** The program under `strace -f -q`: its trace text (pid in front of every line). */
+export function straceNative(bin: string, args: string[] = []): string {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-strace-')), 'trace');
+  const env = Object.fromEntries(GUEST_ENV.map((e) => e.split('=') as [string, string]));
+  spawnSync('/usr/bin/strace', ['-f', '-q', '-o', out, bin, ...args], { env, encoding: 'latin1', timeout: 30_000, killSignal: 'SIGKILL' });
+  const text = fs.readFileSync(out, 'latin1');
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  return text;
+}
+
+export interface ParityResult { diffs: string[]; ringside: string[]; strace: string }
+
+export function compareWithStrace(bin: string, args: string[] = [], opts: NormaliseOptions & { argsGuest?: string[]; between?: () => void } = {}): ParityResult {
+  const strace = straceNative(bin, args);
+  opts.between?.();
+  const r = runGuest(bin, opts.argsGuest ?? args, { traceSyscalls: true });
+  const a = normalise(parseRingside(r.log, r.kernel.initTgid), opts);
+  const b = normalise(parseStrace(strace), opts);
+  return { diffs: diffTraces(a, b, 1000), ringside: r.log, strace };
+}
