@@ -129,8 +129,9 @@ export function normalise(trace: { root: number; tasks: Map<number, string[]> },
         if (call === 'tgkill' || call === 'rt_tgsigqueueinfo') l = l.replace(/^(\w+\([^,]+, )(\d+)/, (_, h: string, p: string) => h + pidName(p));
       }
       if (call === 'waitid') l = l.replace(/^waitid\(P_PID, (\d+)/, (_, p: string) => `waitid(P_PID, ${pidName(p)}`);
-      // rt_sigreturn returns the interrupted rax: in a busy loop, how far the loop had got.
-      if (call === 'rt_sigreturn') l = l.replace(/ = [1-9]\d*$/, ' = N');
+      // rt_sigreturn returns the interrupted rax: after an asynchronous signal, whatever the interrupted
+      // code held there (in a busy loop, how far it had got): timing, not behaviour.
+      if (call === 'rt_sigreturn') l = l.replace(/ = \d+$/, ' = N');
       l = l.replace(/si_pid=(\d+)/g, (_, p: string) => `si_pid=${pidName(p)}`);
       l = l.replace(/parent_tid=\[(\d+)\]/g, (_, p: string) => `parent_tid=[${pidName(p)}]`);
       l = l.replace(/si_utime=\d+, si_stime=\d+/g, 'si_utime=…, si_stime=…');

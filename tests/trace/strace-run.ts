@@ -11,23 +11,30 @@ import { parseRingside, parseStrace, normalise, diffTraces, type NormaliseOption
 export const HAVE_STRACE = process.platform === 'linux' && process.arch === 'x64' && fs.existsSync('/usr/bin/strace')
   && spawnSync('/usr/bin/strace', ['-f', '-q', '-o', '/dev/null', '/bin/true']).status === 0;
 
-/** The program under `strace -f -q`: its trace text (pid in front of every line). */
-export function straceNative(bin: string, args: string[] = []): string {
+/**
+ * The program under `strace -f -q`: its trace text (pid in front of every line). With
+ * `follow` false, strace traces the first process only (no -f; its lines get the pid 1 here):
+ * for a program that traces its own children, which a process strace traces could not do.
+ */
+export function straceNative(bin: string, args: string[] = [], follow = true): string {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-strace-')), 'trace');
   const env = Object.fromEntries(GUEST_ENV.map((e) => e.split('=') as [string, string]));
-  spawnSync('/usr/bin/strace', ['-f', '-q', '-o', out, bin, ...args], { env, encoding: 'latin1', timeout: 30_000, killSignal: 'SIGKILL' });
-  const text = fs.readFileSync(out, 'latin1');
+  spawnSync('/usr/bin/strace', [...(follow ? ['-f'] : []), '-q', '-o', out, bin, ...args], { env, encoding: 'latin1', timeout: 30_000, killSignal: 'SIGKILL' });
+  let text = fs.readFileSync(out, 'latin1');
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  if (!follow) text = text.split('\n').map((l) => (l ? `1 ${l}` : l)).join('\n');
   return text;
 }
 
 export interface ParityResult { diffs: string[]; ringside: string[]; strace: string }
 
-export function compareWithStrace(bin: string, args: string[] = [], opts: NormaliseOptions & { argsGuest?: string[]; between?: () => void } = {}): ParityResult {
-  const strace = straceNative(bin, args);
+export function compareWithStrace(bin: string, args: string[] = [], opts: NormaliseOptions & { argsGuest?: string[]; between?: () => void; rootOnly?: boolean } = {}): ParityResult {
+  const strace = straceNative(bin, args, !opts.rootOnly);
   opts.between?.();
   const r = runGuest(bin, opts.argsGuest ?? args, { traceSyscalls: true });
-  const a = normalise(parseRingside(r.log, r.kernel.initTgid), opts);
+  const parsed = parseRingside(r.log, r.kernel.initTgid);
+  if (opts.rootOnly) for (const pid of [...parsed.tasks.keys()]) if (pid !== parsed.root) parsed.tasks.delete(pid);
+  const a = normalise(parsed, opts);
   const b = normalise(parseStrace(strace), opts);
   return { diffs: diffTraces(a, b, 1000), ringside: r.log, strace };
 }

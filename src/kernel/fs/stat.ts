@@ -33,11 +33,13 @@ export function encodeStat(st: HostStat): Uint8Array {
 
 /** statx(2)'s struct statx (include/uapi/linux/stat.h), 256 bytes; the basic fields are always valid. */
 export function encodeStatx(st: HostStat): Uint8Array {
-  const STATX_BASIC_STATS = 0x7ff;
+  const STATX_BASIC_STATS = 0x7ff, STATX_MNT_ID = 0x1000;
   const b = new Uint8Array(256);
   const dv = new DataView(b.buffer);
   const u64 = (o: number, v: number) => dv.setBigUint64(o, BigInt(Math.max(0, Math.floor(v))), true);
-  dv.setUint32(0, STATX_BASIC_STATS, true);
+  // vfs_statx() always reports the mount id (since Linux 5.8): one mount here, the guest's "/".
+  dv.setUint32(0, STATX_BASIC_STATS | STATX_MNT_ID, true);
+  u64(144, 1);
   dv.setUint32(4, st.blksize, true);
   dv.setUint32(16, st.nlink, true);
   dv.setUint32(20, st.uid, true);

@@ -133,6 +133,7 @@ function forceSigSeccomp(k: Kernel, t: Task, nr: number, data: number, kill: boo
   if (kill) {
     const act = t.sigactions.get(SIGSYS);
     if (act) act.handler = SIG_DFL;
+    info.immutable = true;
   }
   forceSig(k, t, info);
 }

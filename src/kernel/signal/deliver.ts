@@ -45,14 +45,14 @@ export function doSignal(k: Kernel, t: Task, resume: () => void): 'ok' | 'killed
     if (t.ptraceTrap && ptraceHooks.trap?.(k, t, resume)) return 'stopped';
     let info = dequeueSignal(t, t.sigmask);
     if (!info) break;
-    if (t.tracer !== null && info.signo !== SIGKILL && ptraceHooks.signal) {
+    if (t.tracer !== null && info.signo !== SIGKILL && !info.immutable && ptraceHooks.signal) {
       const r = ptraceHooks.signal(k, t, info, resume);
       if (r === 'stopped') return 'stopped';
       if (r === null) continue;
       info = r;
     }
     const sig = info.signo;
-    if (k.opts.traceSyscalls) traceLine(k, t, `--- ${signalName(sig)} ${formatSigInfo(info)} ---`);
+    if (k.opts.traceSyscalls && !info.immutable) traceLine(k, t, `--- ${signalName(sig)} ${formatSigInfo(info)} ---`);
     const act = t.sigactions.get(sig);
     const handler = act?.handler ?? SIG_DFL;
     if (handler === SIG_IGN) continue;

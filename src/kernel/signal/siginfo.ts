@@ -47,6 +47,11 @@ export interface SigInfo {
   callAddr?: number;
   syscall?: number;
   arch?: number;
+  /**
+   * Kernel-side only, never copied out: the action was made immutable (SA_IMMUTABLE, a seccomp
+   * kill's HANDLER_EXIT): no tracer sees the signal and nothing can catch it.
+   */
+  immutable?: boolean;
 }
 
 export type SigInfoLayout = 'kill' | 'timer' | 'rt' | 'chld' | 'fault' | 'poll' | 'sys';

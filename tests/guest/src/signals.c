@@ -320,6 +320,9 @@ static void waiting(void) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 		kill(parent, SIGWINCH);
+		/* Outlive the parent's sleep: a SIGCHLD now would interrupt it a second time under a tracer. */
+		ts.tv_nsec = 100 * 1000 * 1000;
+		nanosleep(&ts, NULL);
 		_exit(0);
 	}
 	req.tv_sec = 0;
@@ -362,9 +365,10 @@ static void timers(void) {
 
 /* 9. signalfd: blocked signals read as records. */
 static void sigfd(void) {
+	/* Only kernel-made signals (an itimer's SIGALRM, a POSIX timer's): no pid in the records. */
 	sigset_t b;
 	sigemptyset(&b);
-	sigaddset(&b, SIGUSR2);
+	sigaddset(&b, SIGALRM);
 	sigaddset(&b, SIGRTMIN + 4);
 	sigprocmask(SIG_BLOCK, &b, NULL);
 	int fd = signalfd(-1, &b, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -375,17 +379,29 @@ static void sigfd(void) {
 	printf("signalfd: empty read %zd errno %d\n", n, e);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	printf("signalfd: poll before %d\n", poll(&p, 1, 0));
-	raise(SIGUSR2);
-	sigqueue(getpid(), SIGRTMIN + 4, (union sigval){ .sival_int = 99 });
+	struct itimerval it = { { 0, 0 }, { 0, 1000 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+	struct sigevent ev;
+	memset(&ev, 0, sizeof ev);
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGRTMIN + 4;
+	ev.sigev_value.sival_int = 99;
+	timer_t id;
+	timer_create(CLOCK_MONOTONIC, &ev, &id);
+	struct itimerspec its = { { 0, 0 }, { 0, 2 * 1000 * 1000 } };
+	timer_settime(id, 0, &its, NULL);
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	while (nanosleep(&ts, &ts)) {}
 	int pr = poll(&p, 1, 0);
 	printf("signalfd: poll after %d revents %d\n", pr, p.revents);
 	n = read(fd, si, sizeof si);
-	printf("signalfd: read %zd bytes, first %u, second is rt %d with int %d code SI_QUEUE %d pid mine %d\n", n, si[0].ssi_signo,
-	       (int)si[1].ssi_signo == SIGRTMIN + 4, si[1].ssi_int, si[1].ssi_code == SI_QUEUE, si[1].ssi_pid == (unsigned)getpid());
+	printf("signalfd: read %zd bytes, first %u code %d, second is rt %d with int %d code SI_TIMER %d\n", n, si[0].ssi_signo,
+	       si[0].ssi_code, (int)si[1].ssi_signo == SIGRTMIN + 4, si[1].ssi_int, si[1].ssi_code == SI_TIMER);
 	errno = 0;
 	n = read(fd, si, 64);
 	e = errno;
 	printf("signalfd: short buffer %zd errno %d\n", n, e);
+	timer_delete(id);
 	close(fd);
 	sigprocmask(SIG_UNBLOCK, &b, NULL);
 }
