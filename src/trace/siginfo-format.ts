@@ -25,7 +25,8 @@ function codeName(info: SigInfo): string {
   const name = signalName(info.signo === 29 ? 29 : info.signo);
   const table = CODES[info.signo === 29 ? 'SIGPOLL' : name];
   if (info.code > 0 && info.code !== 0x80 && table && table[info.code]) return table[info.code];
-  return GENERIC_CODES[info.code] ?? String(info.code);
+  // A code strace has no name for (a ptrace event's SIGTRAP | event << 8) is shown in hex.
+  return GENERIC_CODES[info.code] ?? (info.code > 0 ? '0x' + info.code.toString(16) : String(info.code));
 }
 
 /** SIGSYS's si_syscall as strace shows it: __NR_getppid (x86-64 numbers only). */
@@ -67,7 +68,7 @@ export function formatSigInfo(info: SigInfo): string {
     }
     case 'chld':
       f.push(`si_pid=${info.pid ?? 0}`, `si_uid=${info.uid ?? 0}`,
-        `si_status=${info.code === 1 ? info.status ?? 0 : signalName(info.status ?? 0)}`, `si_utime=${info.utime ?? 0}`, `si_stime=${info.stime ?? 0}`);
+        `si_status=${info.code === 1 || !info.status ? info.status ?? 0 : signalName(info.status)}`, `si_utime=${info.utime ?? 0}`, `si_stime=${info.stime ?? 0}`);
       break;
     case 'fault':
       f.push(`si_addr=${ptr(info.addr)}`);

@@ -186,15 +186,25 @@ export function siginfo(t: Task, addr: number): string {
   return formatSigInfo(info);
 }
 
+const PTRACE_EVENTS: Record<number, string> = {
+  1: 'PTRACE_EVENT_FORK', 2: 'PTRACE_EVENT_VFORK', 3: 'PTRACE_EVENT_CLONE', 4: 'PTRACE_EVENT_EXEC',
+  5: 'PTRACE_EVENT_VFORK_DONE', 6: 'PTRACE_EVENT_EXIT', 7: 'PTRACE_EVENT_SECCOMP', 128: 'PTRACE_EVENT_STOP',
+};
+
 /** A wait status as strace decodes it: [{WIFEXITED(s) && WEXITSTATUS(s) == 3}]. */
 export function waitStatus(st: number, signame: (n: number) => string): string {
   const sig = st & 0x7f;
   let s: string;
   if (sig === 0) s = `WIFEXITED(s) && WEXITSTATUS(s) == ${(st >> 8) & 0xff}`;
   else if (st === 0xffff) s = 'WIFCONTINUED(s)';
-  else if (sig === 0x7f) s = `WIFSTOPPED(s) && WSTOPSIG(s) == ${signame((st >> 8) & 0xff)}`;
-  else s = `WIFSIGNALED(s) && WTERMSIG(s) == ${signame(sig)}${st & 0x80 ? ' && WCOREDUMP(s)' : ''}`;
-  if (sig === 0x7f && (st >> 16) !== 0) s += ` && (s >> 16) == ${st >>> 16}`;
+  else if (sig === 0x7f) {
+    // A PTRACE_O_TRACESYSGOOD syscall stop reports SIGTRAP | 0x80 (strace names the bit apart).
+    const ss = (st >> 8) & 0xff;
+    s = `WIFSTOPPED(s) && WSTOPSIG(s) == ${ss === (5 | 0x80) ? `${signame(5)} | 0x80` : signame(ss)}`;
+  } else s = `WIFSIGNALED(s) && WTERMSIG(s) == ${signame(sig)}${st & 0x80 ? ' && WCOREDUMP(s)' : ''}`;
+  // A PTRACE_EVENT stop's event sits in bits 16-23, outside the braces: [{…}|PTRACE_EVENT_FORK<<16].
+  const ev = (st >>> 16) & 0xff;
+  if (sig === 0x7f && ev !== 0) return `[{${s}}|${PTRACE_EVENTS[ev] ?? String(ev)}<<16]`;
   return `[{${s}}]`;
 }
 

@@ -8,6 +8,7 @@
 import type { Task } from '../kernel/process/task.js';
 import { signalName } from '../kernel/signal/signals.js';
 import { ERRNO_NAMES, RESTART_NAMES } from './errno-names.js';
+import { ptraceArgs } from './ptrace-format.js';
 import {
   hex, ptr, flags, buffer, cString, sigset, sigaction, timespec, itimer, sigevent, siginfo, waitStatus, CLONE_FLAGS, iovec,
   pollfds, pollRevents, fdset, stat, rlimit, int, stackT, utsname, stringArray, countArray, cloneArgs, utimens, flock, statx, statxMask,
@@ -296,6 +297,7 @@ const CALLS: Record<string, Decoder> = {
     }
     return `${op}, ${a[1] === 0 ? '0' : hex(a[1])}, ${ptr(a[2])}`;
   },
+  ptrace: (a, ret, t) => ptraceArgs(a, ret, t, sigName),
   restart_syscall: (_a, _r, t) => `<... resuming interrupted ${restartOf.get(t) ?? '???'} ...>`,
   // The frame strace reads at entry: rsp points just above the popped pretcode, and the
   // saved mask is uc_sigmask, 304 bytes into the frame (frame.ts).

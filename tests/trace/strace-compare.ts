@@ -85,7 +85,13 @@ export interface NormaliseOptions {
   /** Calls left out (their number depends on the host's scheduling). */
   dropCalls?: string[];
   /** Extra replacements for what a particular guest reads from its environment. */
-  replace?: [RegExp, string][];
+  replace?: [RegExp, string | ((...m: string[]) => string)][];
+  /**
+   * Leave out the SIGCHLD lines: for a tracer whose tracees run at the same time as each other
+   * on the host, where each stop's or exit's SIGCHLD lands and which ones coalesce (SIGCHLD is
+   * pending at most once) is the host's timing.
+   */
+  dropSigchld?: boolean;
 }
 
 export function normalise(trace: { root: number; tasks: Map<number, string[]> }, opts: NormaliseOptions = {}): TaskTrace[] {
@@ -102,11 +108,22 @@ export function normalise(trace: { root: number; tasks: Map<number, string[]> },
       order.push(child);
     }
   }
+  // A fork event's message names the new pid (the tracer's own lines are all a first-process
+  // comparison sees of it): named before the lines are rewritten, since its SIGCHLD may come first.
+  for (const pid of order) {
+    let fork = false, n = 0;
+    for (const l of trace.tasks.get(pid) ?? []) {
+      if (l.startsWith('wait4(')) fork = /\|PTRACE_EVENT_(FORK|VFORK|CLONE)<<16\]/.test(l);
+      const m = fork ? /^ptrace\(PTRACE_GETEVENTMSG, \d+, NULL, \[(\d+)\]\)/.exec(l) : null;
+      if (m && !names.has(Number(m[1]))) names.set(Number(m[1]), `${names.get(pid)}.e${++n}`);
+    }
+  }
   const pidName = (s: string): string => names.get(Number(s)) ?? (Number(s) > 0 ? 'PID?' : s);
   const drop = new Set(opts.dropCalls ?? []);
   const out: TaskTrace[] = [];
   for (const pid of order) {
     const lines: string[] = [], async: string[] = [];
+    let forkEvent = false, pidCall = false;
     for (let l of trace.tasks.get(pid) ?? []) {
       // strace -q leaves out the personality lines ringside prints like strace without -q.
       if (/^\[ Process PID=\d+ runs in (32|64) bit mode\. \]$/.test(l)) continue;
@@ -128,29 +145,64 @@ export function normalise(trace: { root: number; tasks: Map<number, string[]> },
         l = l.replace(/^([a-z0-9_]+)\((\d+)/, (_, c: string, p: string) => `${c}(${p === '0' ? '0' : pidName(p)}`);
         if (call === 'tgkill' || call === 'rt_tgsigqueueinfo') l = l.replace(/^(\w+\([^,]+, )(\d+)/, (_, h: string, p: string) => h + pidName(p));
       }
+      if (call === 'ptrace') l = ptracePids(l, names, pidName, forkEvent, pidCall);
+      // After these events the message is a pid: the new process's, or (exec) the tracee's former tid.
+      if (call === 'wait4') forkEvent = /\|PTRACE_EVENT_(FORK|VFORK|CLONE|EXEC)<<16\]/.test(l);
+      if (call === 'ptrace' && /PTRACE_SYSCALL_INFO_ENTRY/.test(l)) pidCall = /nr=__NR_(getpid|gettid|getppid|fork|vfork|clone|clone3)\b/.test(l);
       if (call === 'waitid') l = l.replace(/^waitid\(P_PID, (\d+)/, (_, p: string) => `waitid(P_PID, ${pidName(p)}`);
       // rt_sigreturn returns the interrupted rax: after an asynchronous signal, whatever the interrupted
       // code held there (in a busy loop, how far it had got): timing, not behaviour.
       if (call === 'rt_sigreturn') l = l.replace(/ = \d+$/, ' = N');
       l = l.replace(/si_pid=(\d+)/g, (_, p: string) => `si_pid=${pidName(p)}`);
       l = l.replace(/parent_tid=\[(\d+)\]/g, (_, p: string) => `parent_tid=[${pidName(p)}]`);
-      l = l.replace(/si_utime=\d+, si_stime=\d+/g, 'si_utime=…, si_stime=…');
+      // CPU times (strace adds " /* 0.04 s */" to a non-zero one) depend on the host's load.
+      l = l.replace(/si_utime=\d+( \/\* [^*]* \*\/)?, si_stime=\d+( \/\* [^*]* \*\/)?/g, 'si_utime=…, si_stime=…');
       l = l.replace(/\{ru_utime=\{[^}]*\}, ru_stime=\{[^}]*\}/g, '{ru_utime=…, ru_stime=…');
+      // MXCSR_MASK is the CPU model's (the emulated CPU's 0xffff, a host's 0x2ffff with AMD's MM bit).
+      if (call === 'ptrace') l = l.replace(/mxcr_mask=0x[0-9a-f]+/, 'mxcr_mask=…');
       l = l.replace(/0x[0-9a-f]{5,}/g, '0x…');
       l = l.replace(/left \{tv_sec=\d+, (tv_usec|tv_nsec)=\d+\}/, 'left {…}');
       // Time left on an interrupted sleep or a running timer.
       if (call === 'nanosleep' || call === 'clock_nanosleep') l = l.replace(/(\}, )\{tv_sec=\d+, tv_nsec=\d+\}\) = \?/, '$1{…}) = ?');
       if (call === 'timer_gettime' || call === 'getitimer') l = l.replace(/it_value=\{tv_sec=\d+, tv_(n|u)sec=\d+\}/, 'it_value={…}');
-      for (const [re, to] of opts.replace ?? []) l = l.replace(re, to);
+      for (const [re, to] of opts.replace ?? []) l = l.replace(re, to as string);
+      if (opts.dropSigchld && l.startsWith('--- SIGCHLD {')) continue;
       // A child's exit notice arrives whenever the child ends, which the host's scheduler decides:
       // the SIGCHLD lines are compared as a set, after the task's other lines.
       if (/^--- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_(EXITED|KILLED|DUMPED)/.test(l)) { async.push(l); continue; }
+      // A stop's SIGCHLD reaches the tracer before its wait4 when the tracee stopped first (on
+      // another CPU, or by wakeup preemption on one) and after it when the tracer was already
+      // waiting: which one happened is the host's timing. Both become SIGCHLD, then wait4.
+      if (/^--- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_(TRAPPED|STOPPED|CONTINUED)/.test(l) && lines.length
+        && /^wait4\(/.test(lines[lines.length - 1])) { lines.splice(lines.length - 1, 0, l); continue; }
       lines.push(l);
+    }
+    // A stop's SIGCHLD says si_status=0 on the host when the tracer, on another CPU, reaped the
+    // stop (wait_task_stopped clears exit_code) before the tracee's do_notify_parent_cldstop read
+    // it: the status is then the one the wait4 after it reports.
+    for (let i = 0; i + 1 < lines.length; i++) {
+      const w = /^wait4\(.*WSTOPSIG\(s\) == (SIG[A-Z0-9_]+)/.exec(lines[i + 1]);
+      if (w && /^--- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_TRAPPED, .*si_status=0,/.test(lines[i])) lines[i] = lines[i].replace('si_status=0,', `si_status=${w[1]},`);
     }
     lines.push(...async.sort());
     out.push({ name: names.get(pid)!, lines });
   }
   return out;
+}
+
+/**
+ * Pids in a tracer's ptrace lines: the pid argument, a fork or exec event's message, a getpid-like call's result in PTRACE_GET_SYSCALL_INFO, and register values and
+ * PEEK words that equal a known pid (hex, 0x100 and up: never a small constant).
+ */
+function ptracePids(l: string, names: Map<number, string>, pidName: (s: string) => string, forkEvent: boolean,
+  pidCall: boolean): string {
+  l = l.replace(/^ptrace\((PTRACE_\w+), (\d+)/, (_, r: string, p: string) => `ptrace(${r}, ${pidName(p)}`);
+  if (forkEvent) l = l.replace(/^(ptrace\(PTRACE_GETEVENTMSG, [^,]+, NULL, \[)(\d+)\]/, (_, h: string, p: string) => `${h}${pidName(p)}]`);
+  if (pidCall) l = l.replace(/exit=\{rval=(\d+)/, (_, p: string) => `exit={rval=${names.get(Number(p)) ?? p}`);
+  return l.replace(/\b0x([0-9a-f]{3,})\b/g, (m: string, h: string) => {
+    const v = parseInt(h, 16);
+    return names.get(v) ?? m;
+  });
 }
 
 /**

@@ -22,7 +22,11 @@ export function straceNative(bin: string, args: string[] = [], follow = true): s
   spawnSync('/usr/bin/strace', [...(follow ? ['-f'] : []), '-q', '-o', out, bin, ...args], { env, encoding: 'latin1', timeout: 30_000, killSignal: 'SIGKILL' });
   let text = fs.readFileSync(out, 'latin1');
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
-  if (!follow) text = text.split('\n').map((l) => (l ? `1 ${l}` : l)).join('\n');
+  // Without -f there is no pid column: the first set_tid_address returns the process's own pid.
+  if (!follow) {
+    const pid = /^set_tid_address\(.*\)\s+= (\d+)$/m.exec(text)?.[1] ?? '1';
+    text = text.split('\n').map((l) => (l ? `${pid} ${l}` : l)).join('\n');
+  }
   return text;
 }
 
@@ -31,7 +35,13 @@ export interface ParityResult { diffs: string[]; ringside: string[]; strace: str
 export function compareWithStrace(bin: string, args: string[] = [], opts: NormaliseOptions & { argsGuest?: string[]; between?: () => void; rootOnly?: boolean } = {}): ParityResult {
   const strace = straceNative(bin, args, !opts.rootOnly);
   opts.between?.();
-  const r = runGuest(bin, opts.argsGuest ?? args, { traceSyscalls: true });
+  // A tracer's own lines carry its children's pids as register values and ptrace results
+  // (rdi=0x5649, rval=22089): ringside numbers its processes from the host's pid for that run,
+  // so that they are as large as the host's (never confused with small values) and usually equal.
+  const firstPid = opts.rootOnly ? Number(/^(\d+) /.exec(strace)?.[1] ?? 1) : 1;
+  const r = runGuest(bin, opts.argsGuest ?? args, { traceSyscalls: true }, firstPid > 1 ? (k) => {
+    (k as unknown as { nextPid: number }).nextPid = firstPid;
+  } : undefined);
   const parsed = parseRingside(r.log, r.kernel.initTgid);
   if (opts.rootOnly) for (const pid of [...parsed.tasks.keys()]) if (pid !== parsed.root) parsed.tasks.delete(pid);
   const a = normalise(parsed, opts);

@@ -13,7 +13,7 @@
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../process/task.js';
 import type { SyscallWorkHook } from '../entry/common.js';
-import { SYSCALL_WORK_SYSCALL_TRACE, SYSCALL_WORK_SYSCALL_EXIT_TRAP, TIF_SIGPENDING } from '../entry/thread-info.js';
+import { SYSCALL_WORK_SYSCALL_TRACE, SYSCALL_WORK_SYSCALL_EXIT_TRAP, TIF_SIGPENDING, TIF_NEED_RESCHED } from '../entry/thread-info.js';
 import { userRegs } from '../entry/ptregs.js';
 import { ptraceHooks } from '../signal/ptrace-hooks.js';
 import {
@@ -59,9 +59,17 @@ function enterStop(k: Kernel, t: Task, code: number, kind: StopKind, info: SigIn
   st.infoRaw = raw;
   st.resumed = false;
   st.resumeSig = 0;
+  // ptrace_stop(exit_code, why, message, info) sets ptrace_message for every stop: the
+  // signal-delivery stop, group stops and traps pass 0 (GETEVENTMSG then reads 0).
+  if (kind === 'signal' || kind === 'group' || kind === 'trap') st.eventMsg = 0;
   t.ptraceStopped = true;
-  if (k.opts.traceSyscalls) k.opts.log(`[ptrace] pid ${t.pid} ${kind}-stop (status 0x${((code << 8) | 0x7f).toString(16)})`);
-  notifyTracer(k, t, kind === 'group' ? CLD_STOPPED : CLD_TRAPPED, code);
+  // Not a line strace prints: it belongs with the kernel-side events of --trace=entry.
+  if (k.opts.traceEntries) k.opts.log(`[ptrace] pid ${t.pid} ${kind}-stop (status 0x${((code << 8) | 0x7f).toString(16)})`);
+  // do_jobctl_trap() reports PTRACE_EVENT_STOP with CLD_STOPPED, and do_notify_parent_cldstop
+  // then puts signal->group_exit_code in si_status: the stop signal while a group stop is
+  // under way, else 0.
+  const jobctlTrap = kind === 'trap' && (code >> 8) === PTRACE_EVENT_STOP;
+  notifyTracer(k, t, kind === 'group' || jobctlTrap ? CLD_STOPPED : CLD_TRAPPED, jobctlTrap ? (t.jobctlStop ? t.stopSig : 0) : code);
 }
 
 /** The stop is over (resumed, detached, or ended by SIGKILL): the siginfo is gone (last_siginfo = NULL). */
@@ -256,6 +264,12 @@ export function wakeTracee(k: Kernel, t: Task, sig: number): void {
   if (kind === 'group') leaveStop(t);
   if (t.state === 'stopped') k.sched.continueTask(t);
   else if (t.state === 'sleeping' && kind === 'event') k.sched.wake(t);
+  else return;
+  // Wakeup preemption (CFS check_preempt_wakeup): a tracee that sat in a stop has a small
+  // vruntime, so on one CPU Linux switches to it on the resuming request's way out, as a
+  // tracee on another CPU would run at once: it reaches its next stop before the tracer's
+  // next call (and strace shows the tracer's SIGCHLD before its wait4).
+  if (k.current && k.current !== t) k.setTif(k.current, TIF_NEED_RESCHED);
 }
 
 /** PTRACE_EVENT_EXIT for a death by signal (do_exit → ptrace_event), the status as the message. */
