@@ -1,7 +1,22 @@
 // strace's rendering of a siginfo_t, for the "--- SIGNAL {…} ---" lines of --trace=syscall:
 // si_signo and si_code by name, then the fields of the union member the signal and code select.
 
-import { sigInfoLayout, type SigInfo } from '../kernel/signal/siginfo.js';
+import { sigInfoLayout, type SigInfo, type SigInfoLayout } from '../kernel/signal/siginfo.js';
+
+/**
+ * Which fields strace prints: by the signal for any positive code but SI_KERNEL (strace's
+ * printsiginfo), which is not quite the kernel's siginfo_layout — a ptrace event's SIGTRAP
+ * (si_code 0x105) carries si_pid/si_uid, and strace shows those bytes as si_addr.
+ */
+function straceLayout(signo: number, code: number): SigInfoLayout {
+  if (code > 0 && code !== 0x80) {
+    if (signo === 4 || signo === 8 || signo === 11 || signo === 7 || signo === 5) return 'fault';
+    if (signo === 17) return 'chld';
+    if (signo === 29) return 'poll';
+    if (signo === 31) return 'sys';
+  }
+  return sigInfoLayout(signo, code);
+}
 import { signalName } from '../kernel/signal/signals.js';
 import { SYSCALL_64 } from '../kernel/syscalls/generated/syscall_64.js';
 import { ERRNO_NAMES } from './errno-names.js';
@@ -49,7 +64,7 @@ function ptr(v: number | undefined): string {
 export function formatSigInfo(info: SigInfo): string {
   const f = [`si_signo=${signalName(info.signo)}`, `si_code=${codeName(info)}`];
   if (info.errno) f.push(`si_errno=${ERRNO_NAMES[info.errno]?.[0] ?? info.errno}`);
-  switch (sigInfoLayout(info.signo, info.code)) {
+  switch (straceLayout(info.signo, info.code)) {
     case 'kill':
       if (info.code !== 0x80) f.push(`si_pid=${info.pid ?? 0}`, `si_uid=${info.uid ?? 0}`);
       // strace shows the fault address of a fault signal the kernel raised without a code (#GP, INT3).
@@ -71,7 +86,8 @@ export function formatSigInfo(info: SigInfo): string {
         `si_status=${info.code === 1 || !info.status ? info.status ?? 0 : signalName(info.status)}`, `si_utime=${info.utime ?? 0}`, `si_stime=${info.stime ?? 0}`);
       break;
     case 'fault':
-      f.push(`si_addr=${ptr(info.addr)}`);
+      // The same union bytes the kernel filled as si_pid and si_uid, if it did.
+      f.push(`si_addr=${ptr(info.addr ?? ((info.uid ?? 0) >>> 0) * 4294967296 + ((info.pid ?? 0) >>> 0))}`);
       break;
     case 'poll':
       f.push(`si_band=${info.band ?? 0}`, `si_fd=${info.fd ?? 0}`);

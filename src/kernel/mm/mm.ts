@@ -11,6 +11,11 @@ export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 export const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
 export const MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000, MAP_STACK = 0x20000;
 export const MAP_FIXED_NOREPLACE = 0x100000;
+/**
+ * A VMA flag of the kernel's own, outside the MAP_* values: the mapping may never become
+ * writable (no VM_MAYWRITE), as the kernel's shared [vvar] and [vdso] pages.
+ */
+export const VM_NO_MAYWRITE = 0x40000000;
 
 /** Highest user address + 1 (47-bit user space). */
 export const USER_END = 0x800000000000;

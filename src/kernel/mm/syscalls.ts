@@ -5,7 +5,7 @@ import { defineSyscall } from '../syscalls/registry.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../process/task.js';
 import {
-  Vma, PROT_READ, PROT_WRITE, PROT_EXEC, MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, USER_END,
+  Vma, PROT_READ, PROT_WRITE, PROT_EXEC, MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, USER_END, VM_NO_MAYWRITE,
 } from './mm.js';
 import { PAGE } from './pagetable.js';
 import { EINVAL, ENOMEM, EBADF, EACCES, EEXIST, EFAULT } from '../errno.js';
@@ -90,6 +90,10 @@ defineSyscall('sys_mprotect', (k, t, addr, len, prot) => {
   if (!PAGE_MASK_OK(addr) || addr < 0) return -EINVAL;
   if (len === 0) return 0;
   if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) !== 0) return -EINVAL;
+  // A mapping that may never be written ([vvar], [vdso]) refuses PROT_WRITE (mprotect_fixup's VM_MAYWRITE test).
+  if (prot & PROT_WRITE) {
+    for (let a = addr; a < addr + pageUp(len); a += 4096) if ((t.mm.find(a)?.flags ?? 0) & VM_NO_MAYWRITE) return -EACCES;
+  }
   return t.mm.protect(addr, addr + pageUp(len), prot & 7, flush(k)) ? 0 : -ENOMEM;
 });
 

@@ -56,16 +56,24 @@ export interface SigInfo {
 
 export type SigInfoLayout = 'kill' | 'timer' | 'rt' | 'chld' | 'fault' | 'poll' | 'sys';
 
+/** sig_sicodes[]: the highest si_code of each signal's own codes (NSIGILL …) and the member they use. */
+const NSIGPOLL = 6;
+const SICODE_LAYOUT: Record<number, [number, SigInfoLayout]> = {
+  [SIGILL]: [11, 'fault'], [SIGFPE]: [15, 'fault'], [SIGSEGV]: [10, 'fault'], [SIGBUS]: [5, 'fault'],
+  [SIGTRAP]: [6, 'fault'], [SIGCHLD]: [6, 'chld'], [SIGPOLL]: [NSIGPOLL, 'poll'], [SIGSYS]: [2, 'sys'],
+};
+
 /** siginfo_layout(): which union member the kernel fills for this signal and code. */
 export function sigInfoLayout(signo: number, code: number): SigInfoLayout {
   if (code === SI_TIMER) return 'timer';
   if (code === SI_SIGIO) return 'poll';
   if (code === SI_QUEUE || code === SI_MESGQ || code === SI_ASYNCIO) return 'rt';
-  if (code > 0 && code !== SI_KERNEL) {
-    if (signo === SIGILL || signo === SIGFPE || signo === SIGSEGV || signo === SIGBUS || signo === SIGTRAP) return 'fault';
-    if (signo === SIGCHLD) return 'chld';
-    if (signo === SIGPOLL) return 'poll';
-    if (signo === SIGSYS) return 'sys';
+  if (code > SI_USER && code < SI_KERNEL) {
+    // A code within the signal's own range selects its member; another small code is SIGPOLL's.
+    const own = SICODE_LAYOUT[signo];
+    if (own && code <= own[0]) return own[1];
+    if (code <= NSIGPOLL) return 'poll';
+    return 'kill';
   }
   return code < 0 ? 'rt' : 'kill';
 }

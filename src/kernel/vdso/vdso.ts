@@ -16,7 +16,7 @@
 // ALTERNATIVE_2 patches __kernel_vsyscall.
 
 import type { Kernel } from '../kernel.js';
-import { Mm, Vma, PROT_READ, PROT_EXEC, MAP_SHARED } from '../mm/mm.js';
+import { VM_NO_MAYWRITE, Mm, Vma, PROT_READ, PROT_EXEC, MAP_SHARED } from '../mm/mm.js';
 import { PAGE } from '../mm/pagetable.js';
 import { PTE_P, PTE_U, PTE_NX_HI } from '../../cpu/regs.js';
 import { VDSO64_BYTES, VDSO64_SIZE, VDSO64_SYMBOLS } from './generated/vdso-image-64.js';
@@ -117,7 +117,8 @@ export function vdsoInit(k: Kernel): VdsoState {
 const TWO32 = 4294967296;
 
 function mapShared(mm: Mm, k: Kernel, start: number, frames: number[], prot: number, name: string): void {
-  mm.insert(new Vma(start, start + frames.length * PAGE, prot, MAP_SHARED, null, 0, name), (va) => k.cpu.mem.flushPage(va));
+  // Shared with every process and (vvar) written by the kernel: never writable from user space.
+  mm.insert(new Vma(start, start + frames.length * PAGE, prot, MAP_SHARED | VM_NO_MAYWRITE, null, 0, name), (va) => k.cpu.mem.flushPage(va));
   frames.forEach((pa, n) => {
     k.frames.ref(pa);
     const lo = (pa & 0xfffff000) | PTE_P | PTE_U;

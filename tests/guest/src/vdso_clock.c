@@ -5,10 +5,12 @@
 //   vdso_clock           the checks
 //   vdso_clock loop N    N calls of clock_gettime(CLOCK_MONOTONIC), then "loop: done"
 #define _GNU_SOURCE
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -45,6 +47,16 @@ int main(int argc, char **argv) {
 		printf("loop: %s\n", last >= first ? "done" : "went backwards");
 		return 0;
 	}
+	/* The kernel's vvar page, if mapped (not under --no-vdso), may not be made writable (no VM_MAYWRITE): EACCES. */
+	FILE *maps = fopen("/proc/self/maps", "r");
+	char line[256];
+	unsigned long vvar = 0;
+	while (maps && fgets(line, sizeof line, maps))
+		if (strstr(line, "[vvar]")) vvar = strtoul(line, NULL, 16);
+	if (maps) fclose(maps);
+	int pr = vvar ? mprotect((void *)vvar, 4096, PROT_READ | PROT_WRITE) : 0, pe = errno;
+	printf("[vvar] refuses PROT_WRITE: %s\n", !vvar || (pr == -1 && pe == EACCES) ? "yes" : "NO");
+
 	printf("monotonic vs syscall: %s\n", interleave(CLOCK_MONOTONIC, 200) ? "ok" : "BACKWARDS");
 	printf("realtime vs syscall: %s\n", interleave(CLOCK_REALTIME, 200) ? "ok" : "BACKWARDS");
 	printf("boottime vs syscall: %s\n", interleave(CLOCK_BOOTTIME, 50) ? "ok" : "BACKWARDS");
