@@ -17,7 +17,7 @@ import { forceSig } from '../signal/send.js';
 import { itimerTick } from '../signal/timers.js';
 import {
   SI_KERNEL, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPN, FPE_INTDIV, FPE_FLTDIV, FPE_FLTOVF, FPE_FLTUND, FPE_FLTRES,
-  FPE_FLTINV, TRAP_TRACE, BUS_ADRALN, type SigInfo,
+  FPE_FLTINV, TRAP_TRACE, BUS_ADRALN, BUS_ADRERR, type SigInfo,
 } from '../signal/siginfo.js';
 import { LOCAL_TIMER_VECTOR } from '../sched/scheduler.js';
 import { INJECT_VECTOR } from '../debug/inject.js';
@@ -76,7 +76,9 @@ export function excHandler(k: Kernel, name: string): void {
       return;
     }
   }
-  const sig = SIGNAL_FOR_VECTOR[vector] ?? SIGSEGV;
+  // A file mapping's page past the end of the file: SIGBUS, not SIGSEGV (do_sigbus).
+  const pastEof = vector === 14 && (errorCode & PFEC_P) === 0 && ((v) => v !== null && t.mm.beyondFile(v, cpu.cr2))(t.mm.find(cpu.cr2));
+  const sig = pastEof ? SIGBUS : SIGNAL_FOR_VECTOR[vector] ?? SIGSEGV;
   // thread.trap_nr / error_code / cr2: the signal frame's sigcontext reports them.
   t.trapNr = vector;
   t.errorCode = errorCode >= 0 && (vector >= 10 && vector <= 14 || vector === 17 || vector === 8) ? errorCode : 0;
@@ -84,7 +86,7 @@ export function excHandler(k: Kernel, name: string): void {
   if (k.opts.traceEntries) {
     k.opts.log(`--- ${signalName(sig)} (${k.describeVector(vector)} at 0x${BigInt.asUintN(64, BigInt(ip)).toString(16)}${vector === 14 ? `, addr 0x${BigInt.asUintN(64, BigInt(cpu.cr2)).toString(16)}` : ''}) ---`);
   }
-  forceSig(k, t, faultInfo(k, t, vector, sig, ip, errorCode));
+  forceSig(k, t, pastEof ? { signo: SIGBUS, errno: 0, code: BUS_ADRERR, addr: cpu.cr2 } : faultInfo(k, t, vector, sig, ip, errorCode));
   exitToUserMode(k, t, () => {});
 }
 

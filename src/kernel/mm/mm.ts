@@ -16,6 +16,11 @@ export const MAP_FIXED_NOREPLACE = 0x100000;
  * writable (no VM_MAYWRITE), as the kernel's shared [vvar] and [vdso] pages.
  */
 export const VM_NO_MAYWRITE = 0x40000000;
+/**
+ * Another kernel-only VMA flag: an mmap'd file, whose `file` holds the file's bytes up to the end
+ * of its last page; a page past that is beyond the end of the file (SIGBUS, BUS_ADRERR).
+ */
+export const VM_FILE_END = 0x20000000;
 
 /** Highest user address + 1 (47-bit user space). */
 export const USER_END = 0x800000000000;
@@ -130,6 +135,7 @@ export class Mm {
     if (!write && !exec && !(v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) return false;
     const page = addr - (((addr % PAGE) + PAGE) % PAGE);
     if (this.pt.lookup(page) >= 0) return false; // present and still faulting: a protection fault
+    if (this.beyondFile(v, page)) return false;
     const pa = this.frames.alloc();
     if (pa < 0) return false;
     if (v.file) {
@@ -138,6 +144,11 @@ export class Mm {
     }
     this.pt.setEntry(page, pteLo(pa, v.prot), pteHi(Math.floor(pa / TWO32), v.prot));
     return true;
+  }
+
+  /** Is this page of a file mapping past the end of the file (filemap_fault's VM_FAULT_SIGBUS)? */
+  beyondFile(v: Vma, addr: number): boolean {
+    return (v.flags & VM_FILE_END) !== 0 && v.file !== null && v.fileOffset + (addr - v.start) >= v.file.length;
   }
 
   /**

@@ -5,7 +5,7 @@ import { defineSyscall } from '../syscalls/registry.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../process/task.js';
 import {
-  Vma, PROT_READ, PROT_WRITE, PROT_EXEC, MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, USER_END, VM_NO_MAYWRITE,
+  Vma, PROT_READ, PROT_WRITE, PROT_EXEC, MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_FIXED_NOREPLACE, USER_END, VM_NO_MAYWRITE, VM_FILE_END,
 } from './mm.js';
 import { PAGE } from './pagetable.js';
 import { EINVAL, ENOMEM, EBADF, EACCES, EEXIST, EFAULT } from '../errno.js';
@@ -62,7 +62,10 @@ export function mmap(k: Kernel, t: Task, addr: number, len: number, prot: number
       if (n === 0) break;
       got += n;
     }
-    contents = buf;
+    // Keep the file's bytes to the end of its last page: the pages after it are past the end of
+    // the file, and touching one is SIGBUS, as in Linux.
+    contents = buf.subarray(0, Math.ceil(got / 4096) * 4096);
+    flags |= VM_FILE_END;
     name = f.path;
   }
   let start: number;

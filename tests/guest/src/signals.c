@@ -185,6 +185,19 @@ static void faults(void) {
 	printf("SIGFPE: sig %d code %d addr is the idiv %d trapno %ld\n", last_sig, last_code, last_addr == (uintptr_t)idiv_here, last_trapno);
 	if (!sigsetjmp(jb, 1)) __asm__ volatile("int3\n.globl int3_after\nint3_after: nop");
 	printf("SIGTRAP: sig %d code %d rip after the int3 %d trapno %ld\n", last_sig, last_code, last_rip == (uintptr_t)int3_after, last_trapno);
+	/* A file mapping's page past the end of the file: SIGBUS with BUS_ADRERR. */
+	char path[] = "/tmp/ringside-sigbus-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd >= 0) {
+		unlink(path);
+		write(fd, "hello", 5);
+		char *fm = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, fd, 0);
+		int first = fm[0];
+		if (!sigsetjmp(jb, 1)) (void)*(volatile char *)(fm + 4096);
+		printf("SIGBUS past the end of a file: first byte %c, sig %d code %d addr ok %d\n", first, last_sig, last_code, last_addr == (uintptr_t)fm + 4096);
+		munmap(fm, 8192);
+		close(fd);
+	}
 	/* A privileged instruction: #GP, SIGSEGV with SI_KERNEL. */
 	if (!sigsetjmp(jb, 1)) __asm__ volatile("hlt");
 	printf("hlt: sig %d code %d addr %lu trapno %ld\n", last_sig, last_code, (unsigned long)last_addr, last_trapno);
