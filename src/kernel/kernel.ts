@@ -20,7 +20,6 @@ import { doInt80Emulation, doSysenter32, doFastSyscall32, syscall32Name } from '
 import { compatInit, startUserThread } from './compat/tls.js';
 import { excHandler, commonInterrupt, retFromForkWork, kthreadExit } from './entry/exceptions.js';
 import { futexWake } from './futex.js';
-import { sendSignal } from './signal/send.js';
 import { doSignal } from './signal/deliver.js';
 import { Task } from './process/task.js';
 import { FdTable } from './fs/file.js';
@@ -473,10 +472,6 @@ export class Kernel {
     return futexWake(this, t, addr, n);
   }
 
-  /** Send a signal to a task as kill() from the current task would, to the thread itself. */
-  signalTask(t: Task, sig: number): void {
-    sendSignal(this, t, sig);
-  }
 
   /** Stop the machine with a one-line reason (kernel panic). */
   panic(message: string): never {

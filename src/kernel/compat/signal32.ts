@@ -25,7 +25,7 @@ import type { Task, SigAction } from '../process/task.js';
 import { SS_DISABLE, SS_AUTODISARM } from '../process/task.js';
 import type { PtRegs, PtRegName } from '../entry/ptregs.js';
 import type { SigInfo } from '../signal/siginfo.js';
-import { SA_ONSTACK, SA_RESTORER, SA_SIGINFO } from '../signal/send.js';
+import { SA_ONSTACK, SA_RESTORER, SA_SIGINFO, UNBLOCKABLE } from '../signal/send.js';
 import { onSigStack, sasSsFlags, setAltstack } from '../signal/frame.js';
 import { encodeSigInfo32 } from './siginfo32.js';
 import { loadUserSegment } from './tls.js';
@@ -210,7 +210,7 @@ export function restoreFrameIa32(k: Kernel, t: Task, regs: PtRegs): boolean {
   if (!b) return false;
   const dv = new DataView(b.buffer);
   const lo = BigInt(dv.getUint32(SC + 80, true)), hi = BigInt(dv.getUint32(EXTRAMASK, true));
-  t.sigmask = ((hi << 32n) | lo) & ~((1n << 8n) | (1n << 18n));
+  t.sigmask = ((hi << 32n) | lo) & ~UNBLOCKABLE;
   return restoreSigcontext(k, t, regs, dv, SC);
 }
 
@@ -220,7 +220,7 @@ export function restoreRtFrameIa32(k: Kernel, t: Task, regs: PtRegs): boolean {
   const b = t.um.read(frame, RT_SIGFRAME_IA32_SIZE);
   if (!b) return false;
   const dv = new DataView(b.buffer);
-  t.sigmask = dv.getBigUint64(RT_SIGMASK, true) & ~((1n << 8n) | (1n << 18n));
+  t.sigmask = dv.getBigUint64(RT_SIGMASK, true) & ~UNBLOCKABLE;
   if (!restoreSigcontext(k, t, regs, dv, RT_MCONTEXT)) return false;
   // compat_restore_altstack(): errors ignored, as Linux squashes them.
   setAltstack(t, { sp: dv.getUint32(RT_STACK, true), flags: dv.getInt32(RT_STACK + 4, true), size: dv.getUint32(RT_STACK + 8, true) }, regs.lo('rsp') >>> 0);

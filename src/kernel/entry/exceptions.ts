@@ -77,7 +77,8 @@ export function excHandler(k: Kernel, name: string): void {
     }
   }
   // A file mapping's page past the end of the file: SIGBUS, not SIGSEGV (do_sigbus).
-  const pastEof = vector === 14 && (errorCode & PFEC_P) === 0 && ((v) => v !== null && t.mm.beyondFile(v, cpu.cr2))(t.mm.find(cpu.cr2));
+  const vma = vector === 14 && (errorCode & PFEC_P) === 0 ? t.mm.find(cpu.cr2) : null;
+  const pastEof = vma !== null && t.mm.beyondFile(vma, cpu.cr2);
   const sig = pastEof ? SIGBUS : SIGNAL_FOR_VECTOR[vector] ?? SIGSEGV;
   // thread.trap_nr / error_code / cr2: the signal frame's sigcontext reports them.
   t.trapNr = vector;

@@ -11,6 +11,7 @@ import type { WaitQueue } from '../sched/wait.js';
 import { defineSyscall } from '../syscalls/registry.js';
 import { O_PATH, POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLWRBAND } from './file.js';
 import { CLOCK_MONOTONIC } from '../time/clock.js';
+import { setSavedSigmask, restoreSavedSigmask } from '../signal/send.js';
 import { EBADF, EFAULT, EINVAL, ERESTARTNOHAND, ERESTART_RESTARTBLOCK } from '../errno.js';
 
 /**
@@ -21,13 +22,8 @@ function setSigmask(k: Kernel, t: Task, addr: number): number {
   if (addr === 0) return 0;
   const v = t.um.readU64(addr);
   if (v === null) return -EFAULT;
-  t.savedSigmask = t.sigmask;
-  t.sigmask = v & ~((1n << 8n) | (1n << 18n));
-  if (((t.pending.set | t.signal.shared.set) & ~t.sigmask) !== 0n) k.setTif(t, 2 /* TIF_SIGPENDING */);
+  setSavedSigmask(k, t, v);
   return 0;
-}
-function restoreSigmask(t: Task): void {
-  if (t.savedSigmask !== null) { t.sigmask = t.savedSigmask; t.savedSigmask = null; }
 }
 
 const POLLIN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR;
@@ -96,7 +92,7 @@ function doPoll(k: Kernel, t: Task, ufds: number, nfds: number, deadline: number
     if (count === 0 && now(k) < deadline) return k.sleep(t, queues, attempt, deadline, () => { after(); return intr; });
     if (nfds > 0 && !t.um.write(ufds, raw)) return -EFAULT;
     after();
-    restoreSigmask(t);
+    restoreSavedSigmask(t);
     return count;
   };
   return attempt();
@@ -161,7 +157,7 @@ function doSelect(k: Kernel, t: Task, nArg: number, inp: number, outp: number, e
     const addrs = [inp, outp, exp];
     for (let i = 0; i < 3; i++) if (res[i] && !t.um.write(addrs[i], res[i]!)) return -EFAULT;
     after();
-    restoreSigmask(t);
+    restoreSavedSigmask(t);
     return count;
   };
   return attempt();

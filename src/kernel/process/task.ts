@@ -7,6 +7,7 @@ import type { FdTable } from '../fs/file.js';
 import { WaitQueue, type Sleep } from '../sched/wait.js';
 import type { EntryInfo } from '../../trace/entry-trace.js';
 import type { SigInfo } from '../signal/siginfo.js';
+import type { ProcessTimers } from '../signal/timers.js';
 import type { SeccompFilter } from '../seccomp/filter.js';
 
 export type TaskState = 'runnable' | 'sleeping' | 'stopped' | 'zombie' | 'dead';
@@ -39,8 +40,8 @@ export class SigPending {
 /** What a thread group shares about signals (struct signal_struct, trimmed). */
 export class SignalStruct {
   readonly shared = new SigPending();
-  /** ITIMER_REAL/VIRTUAL/PROF and POSIX timers (signal/timers.ts keeps its own type here). */
-  posixTimers?: unknown;
+  /** ITIMER_REAL/VIRTUAL/PROF and POSIX timers, made on first use (signal/timers.ts). */
+  timers: ProcessTimers | null = null;
   /** Set once the group is dying from a signal (SIGNAL_GROUP_EXIT): its wait status. */
   groupExit: number | null = null;
 }

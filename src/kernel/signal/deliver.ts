@@ -15,7 +15,7 @@ import type { Task, SigAction } from '../process/task.js';
 import { userRegs, type PtRegs } from '../entry/ptregs.js';
 import { ptraceHooks } from './ptrace-hooks.js';
 import {
-  dequeueSignal, defaultAction, recalcSigpending, fatalSignalPending, notifyParentJobctl, sendSigInfo, forceSig,
+  dequeueSignal, defaultAction, recalcSigpending, fatalSignalPending, notifyParentJobctl, signalWakeUp, forceSig, restoreSavedSigmask, UNBLOCKABLE,
   kernelInfo, bit, SIG_DFL, SIG_IGN, SA_RESETHAND, SA_RESTART, SA_NODEFER,
 } from './send.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, signalName } from './signals.js';
@@ -31,7 +31,6 @@ import { traceLine } from '../../trace/strace-log.js';
 import { formatSigInfo } from '../../trace/siginfo-format.js';
 
 const NR_restart_syscall = 219, NR_ia32_restart_syscall = 0;
-const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
 
 export function doSignal(k: Kernel, t: Task, resume: () => void): 'ok' | 'killed' | 'stopped' {
   const regs = userRegs(k, t);
@@ -67,7 +66,7 @@ export function doSignal(k: Kernel, t: Task, resume: () => void): 'ok' | 'killed
     if (what === 'ignore') continue;
     if (what === 'stop') {
       // Stop the whole group: the other threads stop at their own next return to user mode.
-      for (const p of t.group) if (p !== t) { p.jobctlStop = true; p.stopSig = sig; k.setTif(p, 2); if (p.state === 'sleeping') k.sched.wake(p); }
+      for (const p of t.group) if (p !== t) { p.jobctlStop = true; p.stopSig = sig; signalWakeUp(k, p, false); }
       doSignalStop(k, t, sig, resume);
       return 'stopped';
     }
@@ -79,7 +78,7 @@ export function doSignal(k: Kernel, t: Task, resume: () => void): 'ok' | 'killed
     return 'killed';
   }
   restartWithoutHandler(regs);
-  if (t.savedSigmask !== null) { t.sigmask = t.savedSigmask; t.savedSigmask = null; }
+  restoreSavedSigmask(t);
   recalcSigpending(k, t);
   return 'ok';
 }
@@ -163,5 +162,4 @@ function forceSigsegv(k: Kernel, t: Task, sig: number): void {
     if (a) a.handler = SIG_DFL;
   }
   forceSig(k, t, kernelInfo(SIGSEGV));
-  void sendSigInfo;
 }

@@ -23,8 +23,9 @@ import type { Task, SigAction } from '../process/task.js';
 import { SS_ONSTACK, SS_DISABLE, SS_AUTODISARM } from '../process/task.js';
 import type { PtRegs, PtRegName } from '../entry/ptregs.js';
 import { encodeSigInfo, type SigInfo } from './siginfo.js';
-import { SA_ONSTACK, SA_RESTORER, SA_SIGINFO } from './send.js';
-import { __USER_CS, __USER_DS, __USER32_CS } from '../arch/layout.js';
+import { SA_ONSTACK, SA_RESTORER, SA_SIGINFO, UNBLOCKABLE } from './send.js';
+import { EPERM, EINVAL, ENOMEM } from '../errno.js';
+import { __USER_CS, __USER_DS } from '../arch/layout.js';
 import { fpuSave, fpuRestore, fpuInitAll } from '../../cpu/exec/fxsave.js';
 import { MXCSR_MASK } from '../../cpu/exec/sse-state.js';
 import { CF, PF, AF, ZF, SF, TF, DF, OF, RF, AC } from '../../cpu/regs.js';
@@ -149,8 +150,7 @@ export function restoreRtFrame(k: Kernel, t: Task, regs: PtRegs): boolean {
   const dv = new DataView(b.buffer);
   const q = (off: number): number => dv.getInt32(off + 4, true) * TWO32 + dv.getUint32(off, true);
   const ucFlags = q(UC);
-  const unblockable = (1n << 8n) | (1n << 18n); // SIGKILL, SIGSTOP
-  t.sigmask = dv.getBigUint64(UC_SIGMASK, true) & ~unblockable;
+  t.sigmask = dv.getBigUint64(UC_SIGMASK, true) & ~UNBLOCKABLE;
   // restore_sigcontext(): a pending restart_syscall no longer applies.
   t.restartFn = null;
   const oldFlags = regs.lo('eflags');
@@ -179,7 +179,6 @@ export function restoreRtFrame(k: Kernel, t: Task, regs: PtRegs): boolean {
   // restore_altstack(): errors are ignored, as Linux squashes them.
   const ss = { sp: q(UC_STACK), flags: dv.getInt32(UC_STACK + 8, true), size: q(UC_STACK + 16) };
   setAltstack(t, ss, regs.num('rsp'));
-  void __USER32_CS;
   return true;
 }
 
@@ -187,12 +186,12 @@ export const MINSIGSTKSZ = 2048;
 
 /** do_sigaltstack(): change the alternate stack; returns 0 or a negative errno. */
 export function setAltstack(t: Task, ss: { sp: number; flags: number; size: number }, sp: number): number {
-  if (onSigStack(t, sp)) return -1; // EPERM
+  if (onSigStack(t, sp)) return -EPERM;
   const mode = ss.flags & ~SS_AUTODISARM;
-  if (mode !== SS_DISABLE && mode !== SS_ONSTACK && mode !== 0) return -22; // EINVAL
+  if (mode !== SS_DISABLE && mode !== SS_ONSTACK && mode !== 0) return -EINVAL;
   if (mode === SS_DISABLE) t.altstack = { sp: 0, size: 0, flags: ss.flags };
   else {
-    if (ss.size < MINSIGSTKSZ) return -12; // ENOMEM
+    if (ss.size < MINSIGSTKSZ) return -ENOMEM;
     t.altstack = { sp: ss.sp, size: ss.size, flags: ss.flags };
   }
   return 0;

@@ -29,6 +29,8 @@ export const DEFAULT_CORE = new Set([SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, 
 /** Signals the kernel raises for a fault: taken before any other (SYNCHRONOUS_MASK). */
 const SYNCHRONOUS = bit(SIGSEGV) | bit(SIGBUS) | bit(SIGILL) | bit(SIGTRAP) | bit(SIGFPE) | bit(SIGSYS);
 const STOP_MASK = bit(SIGSTOP) | bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU);
+/** SIGKILL and SIGSTOP: no mask can hold them (sig_kernel_only). */
+export const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
 
 export function bit(sig: number): bigint {
   return 1n << BigInt(sig - 1);
@@ -225,6 +227,21 @@ export function fatalSignalPending(t: Task): boolean {
 export function recalcSigpending(k: Kernel, t: Task): void {
   if (signalPending(t)) k.setTif(t, TIF_SIGPENDING);
   else k.clearTif(t, TIF_SIGPENDING);
+}
+
+/**
+ * set_user_sigmask(): a temporary mask for the length of a call (rt_sigsuspend, ppoll, pselect);
+ * the old one is kept to come back on the way out (restoreSavedSigmask), after any handler.
+ */
+export function setSavedSigmask(k: Kernel, t: Task, mask: bigint): void {
+  t.savedSigmask = t.sigmask;
+  t.sigmask = mask & ~UNBLOCKABLE;
+  recalcSigpending(k, t);
+}
+
+/** restore_saved_sigmask(): put back a mask setSavedSigmask replaced, if one is waiting. */
+export function restoreSavedSigmask(t: Task): void {
+  if (t.savedSigmask !== null) { t.sigmask = t.savedSigmask; t.savedSigmask = null; }
 }
 
 /** next_signal(): the lowest pending unblocked signal, synchronous (fault) signals first. */

@@ -8,10 +8,10 @@ import type { Task } from '../process/task.js';
 import { SS_AUTODISARM } from '../process/task.js';
 import { EAGAIN, EFAULT, EINTR, EINVAL, EPERM, ESRCH, ERESTARTNOHAND } from '../errno.js';
 import { SIGKILL, SIGSTOP } from './signals.js';
-import { SI_TKILL, SI_USER, decodeSigInfo, encodeSigInfo, SIGINFO_SIZE } from './siginfo.js';
+import { SI_TKILL, decodeSigInfo, encodeSigInfo, SIGINFO_SIZE } from './siginfo.js';
 import {
-  sendSigInfo, userInfo, forceSig, kernelInfo, flushSignal, dequeueSignal, pendingSet, recalcSigpending,
-  signalPending, bit, SIG_DFL, SIG_IGN, defaultAction, SA_NOCLDSTOP, SA_NOCLDWAIT, SA_SIGINFO, SA_ONSTACK,
+  sendSigInfo, userInfo, setSavedSigmask, UNBLOCKABLE, forceSig, kernelInfo, flushSignal, dequeueSignal, pendingSet, recalcSigpending,
+  SIG_DFL, SIG_IGN, defaultAction, SA_NOCLDSTOP, SA_NOCLDWAIT, SA_SIGINFO, SA_ONSTACK,
   SA_RESTART, SA_NODEFER, SA_RESETHAND, SA_EXPOSE_TAGBITS, SA_RESTORER,
 } from './send.js';
 import { restoreRtFrame, setAltstack, sasSsFlags } from './frame.js';
@@ -19,12 +19,10 @@ import { userRegs } from '../entry/ptregs.js';
 import { CLOCK_MONOTONIC } from '../time/clock.js';
 import { readTs } from '../time/sleep.js';
 
-const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
 /** The sa_flags bits the kernel keeps (UAPI_SA_FLAGS); others read back as clear. */
 const UAPI_SA_FLAGS = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND |
   SA_EXPOSE_TAGBITS | SA_RESTORER;
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
-const TWO32 = 4294967296;
 
 function validSig(sig: number): boolean {
   return sig >= 1 && sig <= 64;
@@ -92,9 +90,7 @@ defineSyscall('sys_rt_sigsuspend', (k, t, mask, sigsetsize) => {
   if (sigsetsize !== 8) return -EINVAL;
   const v = t.um.readU64(mask);
   if (v === null) return -EFAULT;
-  t.savedSigmask = t.sigmask;
-  t.sigmask = v & ~UNBLOCKABLE;
-  recalcSigpending(k, t);
+  setSavedSigmask(k, t, v);
   const wait = (): number => k.sleep(t, [], wait, Infinity, -ERESTARTNOHAND);
   return wait();
 });
@@ -245,4 +241,3 @@ defineSyscall('sys_restart_syscall', (k, t) => {
   return fn ? fn(k, t) : -EINTR;
 });
 
-void SI_USER; void signalPending; void TWO32;

@@ -15,11 +15,12 @@ import { SI_TIMER, type SigInfo } from './siginfo.js';
 import { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME } from '../time/clock.js';
 
 const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
-const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD = 2, SIGEV_THREAD_ID = 4;
+// SIGEV_THREAD (2) is glibc's, done in user space with SIGEV_THREAD_ID: the kernel refuses it.
+const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD_ID = 4;
 const TIMER_ABSTIME = 1;
 
 /** A process's timers (kept in its signal_struct, shared by its threads). */
-interface ProcessTimers {
+export interface ProcessTimers {
   real: { timer: KTimer | null; interval: number };
   /** Time left (ns) and interval of ITIMER_VIRTUAL and ITIMER_PROF, counted down by ticks. */
   cpu: { value: number; interval: number }[];
@@ -43,9 +44,8 @@ interface PosixTimer {
 }
 
 function timersOf(t: Task): ProcessTimers {
-  const s = t.signal as unknown as { posixTimers?: ProcessTimers };
-  s.posixTimers ??= { real: { timer: null, interval: 0 }, cpu: [{ value: 0, interval: 0 }, { value: 0, interval: 0 }], posix: new Map(), nextId: 0 };
-  return s.posixTimers;
+  t.signal.timers ??= { real: { timer: null, interval: 0 }, cpu: [{ value: 0, interval: 0 }, { value: 0, interval: 0 }], posix: new Map(), nextId: 0 };
+  return t.signal.timers;
 }
 
 function mono(k: Kernel): number {
@@ -108,8 +108,7 @@ function setReal(k: Kernel, t: Task, interval: number, value: number): [number, 
 
 /** Called on every timer tick for the task it interrupted: ITIMER_VIRTUAL and ITIMER_PROF count down. */
 export function itimerTick(k: Kernel, t: Task, userMode: boolean, ns: number): void {
-  const s = t.signal as unknown as { posixTimers?: ProcessTimers };
-  const pt = s.posixTimers;
+  const pt = t.signal.timers;
   if (!pt) return;
   const check = (which: number, sig: number): void => {
     const c = pt.cpu[which - 1];
@@ -193,7 +192,6 @@ defineSyscall('sys_timer_create', (k, t, clock, sevp, idp) => {
       target = p;
     } else if (notify !== SIGEV_SIGNAL && notify !== SIGEV_NONE) return -EINVAL;
     if (notify !== SIGEV_NONE && (signo < 1 || signo > 64)) return -EINVAL;
-    void SIGEV_THREAD;
   }
   if (pt.posix.size >= 4096) return -EAGAIN;
   if (!t.um.writeU32(idp, id)) return -EFAULT;
@@ -274,8 +272,7 @@ defineSyscall('sys_timer_delete', (k, t, id) => {
 
 /** exec and exit: a process's POSIX timers go; ITIMER_REAL survives exec (POSIX) but not exit. */
 export function exitTimers(k: Kernel, t: Task, exec: boolean): void {
-  const s = t.signal as unknown as { posixTimers?: ProcessTimers };
-  const pt = s.posixTimers;
+  const pt = t.signal.timers;
   if (!pt) return;
   for (const p of pt.posix.values()) if (p.timer) k.sched.timers.delete(p.timer);
   pt.posix.clear();
