@@ -29,6 +29,19 @@
 .endm
 
 /*
+ * After SYSCALL (on the task stack, user RSP in the per-CPU scratch slot): the frame the
+ * hardware would have pushed for an interrupt — ss, sp, flags (SYSCALL left them in r11),
+ * cs and ip (in rcx) — so that pt_regs ends in an IRET frame. Needs PER_CPU_VAR.
+ */
+.macro PUSH_SYSCALL_HWFRAME
+	pushq	$__USER_DS				/* pt_regs->ss */
+	pushq	PER_CPU_VAR(PCPU_USER_RSP_SCRATCH)	/* pt_regs->sp */
+	pushq	%r11					/* pt_regs->flags */
+	pushq	$__USER_CS				/* pt_regs->cs */
+	pushq	%rcx					/* pt_regs->ip */
+.endm
+
+/*
  * Zero the registers the TypeScript side does not need, so that no user value lives on in a
  * register across the kernel (Linux does this against speculative use of user values).
  * rdi and rsi are loaded with arguments right after.

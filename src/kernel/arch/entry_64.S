@@ -86,11 +86,7 @@ entry_SYSCALL_64:
 	.globl	entry_SYSCALL_64_safe_stack
 entry_SYSCALL_64_safe_stack:
 	/* Build a frame that looks as if the hardware had delivered an interrupt. */
-	pushq	$__USER_DS				/* pt_regs->ss */
-	pushq	PER_CPU_VAR(PCPU_USER_RSP_SCRATCH)	/* pt_regs->sp */
-	pushq	%r11					/* pt_regs->flags */
-	pushq	$__USER_CS				/* pt_regs->cs */
-	pushq	%rcx					/* pt_regs->ip */
+	PUSH_SYSCALL_HWFRAME
 
 	.globl	entry_SYSCALL_64_after_hwframe
 entry_SYSCALL_64_after_hwframe:
@@ -381,12 +377,7 @@ entry_SYSCALL_64_split:
 	movq	PER_CPU_VAR(PCPU_TOP_OF_STACK), %rsp
 	.globl	entry_SYSCALL_64_split_safe_stack
 entry_SYSCALL_64_split_safe_stack:
-
-	pushq	$__USER_DS				/* pt_regs->ss */
-	pushq	PER_CPU_VAR(PCPU_USER_RSP_SCRATCH)	/* pt_regs->sp */
-	pushq	%r11					/* pt_regs->flags */
-	pushq	$__USER_CS				/* pt_regs->cs */
-	pushq	%rcx					/* pt_regs->ip */
+	PUSH_SYSCALL_HWFRAME
 	pushq	%rax					/* pt_regs->orig_ax */
 	pushq	%rdi					/* pt_regs->di */
 	pushq	%rsi					/* pt_regs->si */

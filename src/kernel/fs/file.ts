@@ -56,6 +56,25 @@ export abstract class File {
   pread(_buf: Uint8Array, _pos: number): number { return -ESPIPE; }
   pwrite(_data: Uint8Array, _pos: number): number { return -ESPIPE; }
   lseek(_off: number, _whence: number): number { return -ESPIPE; }
+  /**
+   * generic_file_llseek() for the files that can seek: SEEK_SET, SEEK_CUR, or SEEK_END from
+   * `size()` (the size, or -errno; not for directories), never to a negative position. A
+   * directory rewound to its start lists afresh (rewinddir sees new entries).
+   */
+  protected seekTo(off: number, whence: number, size: () => number): number {
+    let base: number;
+    if (whence === SEEK_SET) base = 0;
+    else if (whence === SEEK_CUR) base = this.pos;
+    else if (whence === SEEK_END && !this.isDir) {
+      base = size();
+      if (base < 0) return base;
+    } else return -EINVAL;
+    const p = base + off;
+    if (p < 0) return -EINVAL;
+    this.pos = p;
+    if (this.isDir && p === 0) this.dirCache = null;
+    return p;
+  }
   abstract stat(): HostStat | number;
   isatty(): boolean { return false; }
   winsize(): { rows: number; cols: number } | null { return null; }

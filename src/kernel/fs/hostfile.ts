@@ -2,7 +2,7 @@
 // host's terminal for descriptors 0-2.
 
 import type { Host, HostStat } from '../host.js';
-import { File, fileFlags, SEEK_SET, SEEK_CUR, SEEK_END, O_APPEND } from './file.js';
+import { File, fileFlags, O_APPEND } from './file.js';
 import { EINVAL, EBADF, ENOTTY } from '../errno.js';
 
 const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFIFO = 0o010000;
@@ -39,21 +39,10 @@ export class HostFile extends File {
   }
   override lseek(off: number, whence: number): number {
     if (!this.seekable) return super.lseek(off, whence);
-    let base: number;
-    if (whence === SEEK_SET) base = 0;
-    else if (whence === SEEK_CUR) base = this.pos;
-    else if (whence === SEEK_END) {
-      if (this.isDir) return -EINVAL;
+    return this.seekTo(off, whence, () => {
       const st = this.host.fstat(this.handle);
-      if (typeof st === 'number') return st;
-      base = st.size;
-    } else return -EINVAL;
-    const p = base + off;
-    if (p < 0) return -EINVAL;
-    this.pos = p;
-    // A directory rewound to its start lists afresh (rewinddir sees new entries).
-    if (this.isDir && p === 0) this.dirCache = null;
-    return p;
+      return typeof st === 'number' ? st : st.size;
+    });
   }
   override stat(): HostStat | number {
     return this.host.fstat(this.handle);

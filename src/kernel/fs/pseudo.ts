@@ -4,7 +4,7 @@
 import type { HostStat, HostDirent } from '../host.js';
 import type { Task } from '../process/task.js';
 import type { Fs, Vfs } from './vfs.js';
-import { File, fileFlags, SEEK_SET, SEEK_CUR, SEEK_END } from './file.js';
+import { File, fileFlags } from './file.js';
 import { dirListing } from './dirent.js';
 import { S_IFDIR, S_IFREG, S_IFLNK, S_IFMT, dtype } from './path.js';
 import { EINVAL, ENOENT, ENOTDIR } from '../errno.js';
@@ -155,16 +155,7 @@ export class PseudoFile extends File {
     return -EINVAL;
   }
   override lseek(off: number, whence: number): number {
-    let base: number;
-    if (whence === SEEK_SET) base = 0;
-    else if (whence === SEEK_CUR) base = this.pos;
-    else if (whence === SEEK_END && !this.isDir) base = this.bytes().length;
-    else return -EINVAL;
-    const p = base + off;
-    if (p < 0) return -EINVAL;
-    this.pos = p;
-    if (this.isDir && p === 0) this.dirCache = null;
-    return p;
+    return this.seekTo(off, whence, () => this.bytes().length);
   }
   override stat(): HostStat | number {
     return this.st();

@@ -278,8 +278,8 @@ export const ENTRY_SYMBOLS: Readonly<Record<string, number>> = {
  * them with the sources, so an edit without `npm run build:asm` fails with Node alone.
  */
 export const ENTRY_INPUTS: Readonly<Record<string, string>> = {
-  'calling.h': '00b6a7ed14b8aef390a59c7fb77629aa1406c1049746902c7bfb02c5e161bbad',
-  'entry_64.S': '3d59055bf37aee1e6bb6b2a06d11d0e38644380e169068f02858e967462d8ae0',
+  'calling.h': 'f49c2d54a0a45b2155acda1c666f41244692ad3e0b5d9e1f1206bce56badc82e',
+  'entry_64.S': '35652e9fd5f6db3ce44e2e62e69852e32601da5280704d9639004bd8126c692c',
   'entry_64_compat.S': '60209de3462e383f48fc05adc39abc45e2244205861bdd98b90c5987c4c3d387',
   'kernel.lds': 'd708723843c873179440625d1de0a9283470f4c1ba64d8ccdd66bf6ff3ae3799',
 };
